@@ -1,0 +1,2 @@
+namespace FhirSecurity.Core; /// <summary>x</summary>
+public static class Placeholder { }

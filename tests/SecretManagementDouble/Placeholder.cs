@@ -1,0 +1,1 @@
+namespace Microsoft.PowerShell.SecretManagement; internal static class Placeholder { }
