@@ -1,0 +1,14 @@
+namespace FhirSecurity.Core.Definitions;
+
+/// <summary>How an OAuth client proves its identity to the token endpoint (RFC 6749 2.3).</summary>
+public enum OAuthClientAuthentication
+{
+    /// <summary>Client id and secret in an HTTP Basic header (<c>client_secret_basic</c>).</summary>
+    ClientSecretBasic,
+
+    /// <summary>Client id and secret in the form body (<c>client_secret_post</c>).</summary>
+    ClientSecretPost,
+
+    // private_key_jwt (SMART Backend Services) joins here with its key fields; documents carry the method as a
+    // string, so a reader that does not know a method refuses the document instead of misreading it.
+}

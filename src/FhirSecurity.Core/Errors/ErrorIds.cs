@@ -1,0 +1,54 @@
+namespace FhirSecurity.Core.Errors;
+
+/// <summary>
+/// Every error id the module raises. They are stable: runbooks and tests match on them. The cmdlets append
+/// ",&lt;command type&gt;" as PowerShell does for FullyQualifiedErrorId.
+/// </summary>
+public static class ErrorIds
+{
+    // Names and definitions.
+#pragma warning disable CS1591 // The names say what they are; docs/troubleshooting.md explains each.
+    public const string InvalidDefinitionName = nameof(InvalidDefinitionName);
+    public const string DefinitionAlreadyExists = nameof(DefinitionAlreadyExists);
+    public const string DefinitionNotFound = nameof(DefinitionNotFound);
+    public const string DefinitionInUse = nameof(DefinitionInUse);
+    public const string DefinitionCorrupt = nameof(DefinitionCorrupt);
+    public const string DefinitionSchemaUnsupported = nameof(DefinitionSchemaUnsupported);
+    public const string ReferencedDefinitionNotFound = nameof(ReferencedDefinitionNotFound);
+    public const string ReferencedDefinitionWrongKind = nameof(ReferencedDefinitionWrongKind);
+
+    // Basic Auth and OAuth.
+    public const string BasicAuthUserNameInvalid = nameof(BasicAuthUserNameInvalid);
+    public const string OAuthTokenUrlInvalid = nameof(OAuthTokenUrlInvalid);
+    public const string OAuthClientIdInvalid = nameof(OAuthClientIdInvalid);
+    public const string OAuthClientSecretMissing = nameof(OAuthClientSecretMissing);
+    public const string OAuthScopeInvalid = nameof(OAuthScopeInvalid);
+    public const string OAuthParameterReserved = nameof(OAuthParameterReserved);
+    public const string OAuthParameterInvalid = nameof(OAuthParameterInvalid);
+
+    // CA bundles.
+    public const string CaBundleFileNotFound = nameof(CaBundleFileNotFound);
+    public const string CaBundleInvalidPem = nameof(CaBundleInvalidPem);
+    public const string CaBundleEmpty = nameof(CaBundleEmpty);
+    public const string CaBundleContainsPrivateKey = nameof(CaBundleContainsPrivateKey);
+    public const string CaBundleCertificateNotCa = nameof(CaBundleCertificateNotCa);
+    public const string CaBundleCertificateExpired = nameof(CaBundleCertificateExpired);
+
+    // Connections.
+    public const string ConnectionBaseUriInvalid = nameof(ConnectionBaseUriInvalid);
+    public const string ConnectionAuthenticationConflict = nameof(ConnectionAuthenticationConflict);
+    public const string ConnectionCaBundleRequired = nameof(ConnectionCaBundleRequired);
+    public const string ConnectionCaBundleUnused = nameof(ConnectionCaBundleUnused);
+    public const string ConnectionTimeoutInvalid = nameof(ConnectionTimeoutInvalid);
+    public const string ConnectionUnencryptedAuthentication = nameof(ConnectionUnencryptedAuthentication);
+
+    // Vaults (SecretManagement).
+    public const string SecretManagementNotInstalled = nameof(SecretManagementNotInstalled);
+    public const string SecretVaultNotRegistered = nameof(SecretVaultNotRegistered);
+    public const string SecretVaultNotFound = nameof(SecretVaultNotFound);
+    public const string SecretVaultNoDefault = nameof(SecretVaultNoDefault);
+    public const string SecretVaultLocked = nameof(SecretVaultLocked);
+    public const string SecretVaultError = nameof(SecretVaultError);
+    public const string SecretVaultUnexpectedValue = nameof(SecretVaultUnexpectedValue);
+#pragma warning restore CS1591
+}

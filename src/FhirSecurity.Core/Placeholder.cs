@@ -1,2 +1,0 @@
-namespace FhirSecurity.Core; /// <summary>x</summary>
-public static class Placeholder { }

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Secrets;
+
+namespace FhirSecurity.Commands;
+
+/// <summary>Creates a Basic Auth definition (user name and password) in a vault.</summary>
+[Cmdlet(VerbsCommon.New, "FhirBasicAuth", SupportsShouldProcess = true)]
+[OutputType(typeof(FhirBasicAuthInfo))]
+public sealed class NewFhirBasicAuthCommand : FhirCommand
+{
+    /// <summary>The definition's name (letters, digits, hyphens).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The user name and password the server's maintainers gave out.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Credential]
+    public PSCredential Credential { get; set; } = PSCredential.Empty;
+
+    /// <summary>Replaces a definition of the same name.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Writes the new definition (password redacted) to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+        => Run(() =>
+        {
+            var definition = new BasicAuthDefinition
+            {
+                Name = Name,
+                UserName = Credential.UserName,
+                Password = new SecretValue(Credential.GetNetworkCredential().Password),
+            };
+            definition.Validate();
+            string vault = Store.ResolveWriteVault(Vault);
+            if (ShouldProcess($"Basic Auth definition '{Name}' in vault '{vault}'", Force ? "Create or replace" : "Create"))
+            {
+                var stored = Store.Create(definition, vault, Force);
+                if (PassThru)
+                {
+                    WriteObject(Views.Of(stored.Definition, stored.Vault));
+                }
+            }
+        });
+}

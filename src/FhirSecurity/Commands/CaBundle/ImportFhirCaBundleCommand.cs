@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Tls;
+
+namespace FhirSecurity.Commands;
+
+/// <summary>
+/// Imports a PEM bundle of CA certificates (roots and intermediates) into a vault, for connections that trust an
+/// internal CA. Private keys, non-CA certificates, expired certificates and empty bundles are refused.
+/// </summary>
+[Cmdlet(VerbsData.Import, "FhirCaBundle", SupportsShouldProcess = true, DefaultParameterSetName = CaBundleSource.PathSet)]
+[OutputType(typeof(FhirCaBundleInfo))]
+public sealed class ImportFhirCaBundleCommand : FhirCommand
+{
+    /// <summary>The bundle's name (letters, digits, hyphens).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>A PEM file.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = CaBundleSource.PathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>PEM text.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CaBundleSource.PemSet)]
+    public string Pem { get; set; } = string.Empty;
+
+    /// <summary>Replaces a bundle of the same name.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Writes the imported bundle to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+        => Run(() =>
+        {
+            CaBundle bundle = CaBundleSource.Read(this, ParameterSetName == CaBundleSource.PathSet ? Path : null, Pem);
+            var definition = new CaBundleDefinition { Name = Name, Pem = bundle.Pem };
+            definition.Validate();
+            string vault = Store.ResolveWriteVault(Vault);
+            if (ShouldProcess($"CA bundle '{Name}' ({bundle.Certificates.Count} certificate(s)) in vault '{vault}'", Force ? "Import or replace" : "Import"))
+            {
+                var stored = Store.Create(definition, vault, Force);
+                CaBundleSource.Report(this, Name, bundle);
+                if (PassThru)
+                {
+                    WriteObject(Views.Of(stored.Definition, bundle, stored.Vault));
+                }
+            }
+        });
+}

@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Tls;
+
+namespace FhirSecurity.Commands;
+
+/// <summary>Replaces the certificates of a CA bundle (for example when the internal CA is renewed).</summary>
+[Cmdlet(VerbsCommon.Set, "FhirCaBundle", SupportsShouldProcess = true, DefaultParameterSetName = CaBundleSource.PathSet)]
+[OutputType(typeof(FhirCaBundleInfo))]
+public sealed class SetFhirCaBundleCommand : FhirCommand
+{
+    /// <summary>The bundle's name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>A PEM file with the new certificates.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = CaBundleSource.PathSet)]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>PEM text with the new certificates.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CaBundleSource.PemSet)]
+    public string Pem { get; set; } = string.Empty;
+
+    /// <summary>Writes the changed bundle to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+        => Run(() =>
+        {
+            CaBundle bundle = CaBundleSource.Read(this, ParameterSetName == CaBundleSource.PathSet ? Path : null, Pem);
+            string vault = Store.ResolveWriteVault(Vault);
+            if (ShouldProcess($"CA bundle '{Name}' in vault '{vault}'", $"Replace certificates with {bundle.Certificates.Count} certificate(s)"))
+            {
+                var stored = Store.Update<CaBundleDefinition>(DefinitionKind.CaBundle, Name, vault, current => current with { Pem = bundle.Pem });
+                CaBundleSource.Report(this, Name, bundle);
+                if (PassThru)
+                {
+                    WriteObject(Views.Of(stored.Definition, bundle, stored.Vault));
+                }
+            }
+        });
+}

@@ -1,0 +1,88 @@
+using System.Management.Automation;
+using FhirSecurity.Core.Definitions;
+
+namespace FhirSecurity.Commands;
+
+/// <summary>
+/// Creates a connection: a FHIR base URL with at most one way to authenticate (Basic or OAuth, never both) and a
+/// TLS validation policy. Referenced definitions must exist in the same vault.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "FhirConnection", SupportsShouldProcess = true, DefaultParameterSetName = NoAuthSet)]
+[OutputType(typeof(FhirConnectionInfo))]
+public sealed class NewFhirConnectionCommand : FhirCommand
+{
+    private const string NoAuthSet = "NoAuthentication";
+    private const string BasicSet = "BasicAuth";
+    private const string OAuthSet = "OAuth";
+
+    /// <summary>The connection's name (letters, digits, hyphens).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The FHIR base URL, e.g. https://fhir.example.org/r4/.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    public Uri BaseUri { get; set; } = null!;
+
+    /// <summary>The Basic Auth definition to authenticate with.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = BasicSet)]
+    [ValidateNotNullOrEmpty]
+    public string BasicAuth { get; set; } = string.Empty;
+
+    /// <summary>The OAuth definition to authenticate with.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = OAuthSet)]
+    [ValidateNotNullOrEmpty]
+    public string OAuth { get; set; } = string.Empty;
+
+    /// <summary>How to validate the server certificate. Default: Default (the system store), or CustomBundle when -CaBundle is given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public FhirTlsValidation TlsValidation { get; set; }
+
+    /// <summary>The CA bundle for CustomBundle validation.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CaBundle { get; set; }
+
+    /// <summary>Per-request timeout in seconds (default 100).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, ConnectionDefinition.MaxTimeoutSec)]
+    public int TimeoutSec { get; set; } = ConnectionDefinition.DefaultTimeoutSec;
+
+    /// <summary>Allows credentials over plain http:// (for test setups only).</summary>
+    [Parameter]
+    public SwitchParameter AllowUnencryptedAuthentication { get; set; }
+
+    /// <summary>Replaces a connection of the same name.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Writes the new connection to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+        => Run(() =>
+        {
+            var definition = new ConnectionDefinition
+            {
+                Name = Name,
+                BaseUri = ConnectionDefinition.NormalizeBaseUri(BaseUri),
+                BasicAuth = ParameterSetName == BasicSet ? BasicAuth : null,
+                OAuth = ParameterSetName == OAuthSet ? OAuth : null,
+                TlsValidation = Views.ToEngine(IsBound(nameof(TlsValidation)) || CaBundle is null ? TlsValidation : FhirTlsValidation.CustomBundle),
+                CaBundle = CaBundle,
+                TimeoutSec = TimeoutSec,
+                AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
+            };
+            definition.Validate();
+            string vault = Store.ResolveWriteVault(Vault);
+            if (ShouldProcess($"connection '{Name}' to {definition.BaseUri} in vault '{vault}'", Force ? "Create or replace" : "Create"))
+            {
+                var stored = Store.Create(definition, vault, Force);
+                if (PassThru)
+                {
+                    WriteObject(Views.Of(stored.Definition, stored.Vault));
+                }
+            }
+        });
+}

@@ -1,0 +1,47 @@
+using System.Management.Automation;
+using FhirSecurity.Core.Errors;
+using FhirSecurity.Core.Storage;
+using FhirSecurity.Vaults;
+
+namespace FhirSecurity.Commands;
+
+/// <summary>
+/// What every FhirSecurity cmdlet shares: the vault choice and the engine's definition store over
+/// SecretManagement, and engine failures turned into error records for the current input.
+/// </summary>
+public abstract class FhirCommand : PSCmdlet
+{
+    private DefinitionStore? _store;
+
+    /// <summary>
+    /// The SecretManagement vault to use. Without it: $env:FHIRSECURITY_VAULT, else the default vault for writes
+    /// and every vault for reads.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Vault { get; set; }
+
+    internal DefinitionStore Store
+        => _store ??= new DefinitionStore(
+            new SecretManagementStore(),
+            Environment.GetEnvironmentVariable(DefinitionStore.VaultPreferenceVariable),
+            TimeProvider.System);
+
+    /// <summary>
+    /// Runs one input's work; an engine failure becomes a non-terminating error for that input, so a pipeline
+    /// goes on with the next one (-ErrorAction Stop makes it terminating, as usual).
+    /// </summary>
+    internal void Run(Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (FhirSecurityException ex)
+        {
+            WriteError(ErrorRecords.From(ex));
+        }
+    }
+
+    internal bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+}

@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using FhirSecurity.Core.Definitions;
+
+namespace FhirSecurity.Commands;
+
+/// <summary>Get-Fhir*: lists definitions of one kind by name or wildcard, secrets redacted.</summary>
+public abstract class GetDefinitionCommand : FhirCommand
+{
+    /// <summary>Names or wildcard patterns. Default: all.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = ["*"];
+
+    internal abstract DefinitionKind Kind { get; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        foreach (string name in Name)
+        {
+            Run(() =>
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(name))
+                {
+                    foreach (var stored in Store.List<Definition>(Kind, name, Vault, ex => WriteError(ErrorRecords.From(ex))))
+                    {
+                        WriteObject(Views.Of(stored));
+                    }
+                }
+                else
+                {
+                    WriteObject(Views.Of(Store.Get<Definition>(Kind, name, Vault)));
+                }
+            });
+        }
+    }
+}

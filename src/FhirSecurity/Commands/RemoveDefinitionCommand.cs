@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using FhirSecurity.Core.Definitions;
+
+namespace FhirSecurity.Commands;
+
+/// <summary>
+/// Remove-Fhir*: removes one definition from the chosen vault. A definition a connection still uses is refused.
+/// </summary>
+public abstract class RemoveDefinitionCommand : FhirCommand
+{
+    /// <summary>The definition's name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    internal abstract DefinitionKind Kind { get; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+        => Run(() =>
+        {
+            string vault = Store.ResolveWriteVault(Vault);
+            if (ShouldProcess($"{Kind.Describe()} '{Name}' in vault '{vault}'", "Remove"))
+            {
+                Store.Remove(Kind, Name, vault);
+            }
+        });
+}

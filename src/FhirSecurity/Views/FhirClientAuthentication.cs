@@ -1,0 +1,11 @@
+namespace FhirSecurity;
+
+/// <summary>How an OAuth client authenticates to its token endpoint.</summary>
+public enum FhirClientAuthentication
+{
+    /// <summary>Client id and secret in an HTTP Basic header (client_secret_basic).</summary>
+    ClientSecretBasic,
+
+    /// <summary>Client id and secret in the form body (client_secret_post).</summary>
+    ClientSecretPost,
+}

@@ -1,0 +1,70 @@
+namespace FhirSecurity;
+
+/// <summary>A connection as Get-FhirConnection shows it.</summary>
+public sealed class FhirConnectionInfo
+{
+    internal FhirConnectionInfo(
+        string name,
+        Uri baseUri,
+        string? basicAuth,
+        string? oAuth,
+        FhirTlsValidation tlsValidation,
+        string? caBundle,
+        int timeoutSec,
+        bool allowUnencryptedAuthentication,
+        string vault,
+        int revision,
+        DateTimeOffset updated)
+    {
+        Name = name;
+        BaseUri = baseUri;
+        BasicAuth = basicAuth;
+        OAuth = oAuth;
+        TlsValidation = tlsValidation;
+        CaBundle = caBundle;
+        TimeoutSec = timeoutSec;
+        AllowUnencryptedAuthentication = allowUnencryptedAuthentication;
+        Vault = vault;
+        Revision = revision;
+        Updated = updated;
+    }
+
+    /// <summary>The connection name.</summary>
+    public string Name { get; }
+
+    /// <summary>The FHIR base URL.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>How requests authenticate: None, Basic or OAuth.</summary>
+    public string Authentication => BasicAuth is not null ? "Basic" : OAuth is not null ? "OAuth" : "None";
+
+    /// <summary>The Basic Auth definition used, if any.</summary>
+    public string? BasicAuth { get; }
+
+    /// <summary>The OAuth definition used, if any.</summary>
+    public string? OAuth { get; }
+
+    /// <summary>How the server certificate is validated.</summary>
+    public FhirTlsValidation TlsValidation { get; }
+
+    /// <summary>The CA bundle for CustomBundle validation, if any.</summary>
+    public string? CaBundle { get; }
+
+    /// <summary>Per-request timeout in seconds.</summary>
+    public int TimeoutSec { get; }
+
+    /// <summary>True when credentials may travel over plain http://.</summary>
+    public bool AllowUnencryptedAuthentication { get; }
+
+    /// <summary>The vault that holds the connection.</summary>
+    public string Vault { get; }
+
+    /// <summary>Starts at 1 and grows with every change.</summary>
+    public int Revision { get; }
+
+    /// <summary>When the connection was last written.</summary>
+    public DateTimeOffset Updated { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}

@@ -1,0 +1,62 @@
+using System.Collections.ObjectModel;
+
+namespace FhirSecurity;
+
+/// <summary>An OAuth definition as Get-FhirOAuth shows it. The client secret is never part of it.</summary>
+public sealed class FhirOAuthInfo
+{
+    internal FhirOAuthInfo(
+        string name,
+        Uri tokenUrl,
+        string clientId,
+        FhirClientAuthentication clientAuthentication,
+        IReadOnlyList<string> scope,
+        IReadOnlyDictionary<string, string> extraParameter,
+        string vault,
+        int revision,
+        DateTimeOffset updated)
+    {
+        Name = name;
+        TokenUrl = tokenUrl;
+        ClientId = clientId;
+        ClientAuthentication = clientAuthentication;
+        Scope = new ReadOnlyCollection<string>(scope.ToArray());
+        ExtraParameter = new ReadOnlyDictionary<string, string>(extraParameter.ToDictionary(p => p.Key, p => p.Value));
+        Vault = vault;
+        Revision = revision;
+        Updated = updated;
+    }
+
+    /// <summary>The definition name.</summary>
+    public string Name { get; }
+
+    /// <summary>The token endpoint.</summary>
+    public Uri TokenUrl { get; }
+
+    /// <summary>The client id.</summary>
+    public string ClientId { get; }
+
+    /// <summary>How the client authenticates to the token endpoint.</summary>
+    public FhirClientAuthentication ClientAuthentication { get; }
+
+    /// <summary>Always the redaction mark: the secret stays in the vault.</summary>
+    public string ClientSecret => Redaction.Mark;
+
+    /// <summary>The scopes requested.</summary>
+    public ReadOnlyCollection<string> Scope { get; }
+
+    /// <summary>Extra token request parameters.</summary>
+    public ReadOnlyDictionary<string, string> ExtraParameter { get; }
+
+    /// <summary>The vault that holds the definition.</summary>
+    public string Vault { get; }
+
+    /// <summary>Starts at 1 and grows with every change.</summary>
+    public int Revision { get; }
+
+    /// <summary>When the definition was last written.</summary>
+    public DateTimeOffset Updated { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}

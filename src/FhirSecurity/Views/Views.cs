@@ -1,0 +1,51 @@
+using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Storage;
+using FhirSecurity.Core.Tls;
+
+namespace FhirSecurity;
+
+/// <summary>Turns engine definitions into the objects users see. Secrets are not carried over.</summary>
+internal static class Views
+{
+    public static object Of(StoredDefinition<Definition> stored) => stored.Definition switch
+    {
+        BasicAuthDefinition d => Of(d, stored.Vault),
+        OAuthDefinition d => Of(d, stored.Vault),
+        CaBundleDefinition d => Of(d, d.Load(), stored.Vault),
+        ConnectionDefinition d => Of(d, stored.Vault),
+        _ => throw new ArgumentException("Unknown definition type.", nameof(stored)),
+    };
+
+    public static FhirBasicAuthInfo Of(BasicAuthDefinition d, string vault)
+        => new(d.Name, d.UserName, vault, d.Revision, d.Updated);
+
+    public static FhirOAuthInfo Of(OAuthDefinition d, string vault)
+        => new(d.Name, d.TokenUrl, d.ClientId, ToView(d.ClientAuthentication), d.Scopes, d.ExtraParameters, vault, d.Revision, d.Updated);
+
+    public static FhirCaBundleInfo Of(CaBundleDefinition d, CaBundle bundle, string vault)
+        => new(
+            d.Name,
+            bundle.Certificates.Select(c => new FhirCaCertificateInfo(c.Subject, c.Issuer, c.Sha256Fingerprint, c.NotBefore, c.NotAfter, c.IsRoot)).ToArray(),
+            vault,
+            d.Revision,
+            d.Updated);
+
+    public static FhirConnectionInfo Of(ConnectionDefinition d, string vault)
+        => new(d.Name, d.BaseUri, d.BasicAuth, d.OAuth, ToView(d.TlsValidation), d.CaBundle, d.TimeoutSec, d.AllowUnencryptedAuthentication, vault, d.Revision, d.Updated);
+
+    public static FhirClientAuthentication ToView(OAuthClientAuthentication method) => method switch
+    {
+        OAuthClientAuthentication.ClientSecretPost => FhirClientAuthentication.ClientSecretPost,
+        _ => FhirClientAuthentication.ClientSecretBasic,
+    };
+
+    public static OAuthClientAuthentication ToEngine(FhirClientAuthentication method) => method switch
+    {
+        FhirClientAuthentication.ClientSecretPost => OAuthClientAuthentication.ClientSecretPost,
+        _ => OAuthClientAuthentication.ClientSecretBasic,
+    };
+
+    public static FhirTlsValidation ToView(TlsValidationMode mode) => (FhirTlsValidation)Enum.Parse(typeof(FhirTlsValidation), mode.ToString());
+
+    public static TlsValidationMode ToEngine(FhirTlsValidation mode) => Enum.Parse<TlsValidationMode>(mode.ToString());
+}
