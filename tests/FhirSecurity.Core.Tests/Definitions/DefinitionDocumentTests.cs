@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Errors;
+using FhirSecurity.Core.Secrets;
+using FhirSecurity.Core.Tests.Fakes;
+using Xunit;
+
+namespace FhirSecurity.Core.Tests.Definitions;
+
+public sealed class DefinitionDocumentTests
+{
+    [Fact]
+    public void BasicAuth_round_trips_with_its_password()
+    {
+        var original = Samples.Basic() with { Revision = 4, Updated = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero) };
+
+        var read = (BasicAuthDefinition)DefinitionDocument.Deserialize(DefinitionDocument.Serialize(original), DefinitionKind.BasicAuth, "s");
+
+        Assert.Equal("svc-fhir", read.UserName);
+        Assert.Equal(Samples.Password, read.Password.Reveal());
+        Assert.Equal(4, read.Revision);
+        Assert.Equal(original.Updated, read.Updated);
+    }
+
+    [Fact]
+    public void OAuth_round_trips_scopes_method_and_extra_parameters()
+    {
+        var read = (OAuthDefinition)DefinitionDocument.Deserialize(DefinitionDocument.Serialize(Samples.OAuth()), DefinitionKind.OAuth, "s");
+
+        Assert.Equal(new Uri("https://auth.example.org/token"), read.TokenUrl);
+        Assert.Equal(OAuthClientAuthentication.ClientSecretPost, read.ClientAuthentication);
+        Assert.Equal(["system/Patient.rs", "system/Observation.rs"], read.Scopes);
+        Assert.Equal("https://fhir.example.org", read.ExtraParameters["audience"]);
+        Assert.Equal(Samples.ClientSecret, read.ClientSecret.Reveal());
+    }
+
+    [Fact]
+    public void Connection_round_trips_every_setting()
+    {
+        var original = Samples.Connection(oauth: "o1") with
+        {
+            TlsValidation = TlsValidationMode.CustomBundle,
+            CaBundle = "corp-ca",
+            TimeoutSec = 30,
+        };
+
+        var read = (ConnectionDefinition)DefinitionDocument.Deserialize(DefinitionDocument.Serialize(original), DefinitionKind.Connection, "s");
+
+        Assert.Equal(original with { Updated = read.Updated }, read);
+    }
+
+    [Fact]
+    public void Document_carries_schema_version_and_kind()
+    {
+        JsonObject json = JsonNode.Parse(DefinitionDocument.Serialize(Samples.Basic()))!.AsObject();
+
+        Assert.Equal(DefinitionDocument.SchemaVersion, (int)json["fhirSecurity"]!);
+        Assert.Equal("BasicAuth", (string)json["kind"]!);
+    }
+
+    [Theory]
+    [InlineData("not json at all " + Samples.Password)]
+    [InlineData("[1,2]")]
+    [InlineData("{\"kind\":\"BasicAuth\"}")]
+    public void Unreadable_document_is_DefinitionCorrupt_and_the_message_quotes_nothing_of_it(string json)
+    {
+        var ex = Assert.Throws<FhirSecurityException>(() => DefinitionDocument.Deserialize(json, DefinitionKind.BasicAuth, "FhirSecurity-BasicAuth-x"));
+
+        Assert.Equal(ErrorIds.DefinitionCorrupt, ex.ErrorId);
+        Assert.Contains("FhirSecurity-BasicAuth-x", ex.Message);
+        Assert.DoesNotContain(Samples.Password, ex.ToString());
+    }
+
+    [Fact]
+    public void Document_of_another_kind_is_DefinitionCorrupt()
+    {
+        string json = DefinitionDocument.Serialize(Samples.Basic());
+
+        var ex = Assert.Throws<FhirSecurityException>(() => DefinitionDocument.Deserialize(json, DefinitionKind.OAuth, "s"));
+
+        Assert.Equal(ErrorIds.DefinitionCorrupt, ex.ErrorId);
+    }
+
+    [Fact]
+    public void Newer_schema_is_refused_with_its_own_id()
+    {
+        JsonObject json = JsonNode.Parse(DefinitionDocument.Serialize(Samples.Basic()))!.AsObject();
+        json["fhirSecurity"] = DefinitionDocument.SchemaVersion + 1;
+
+        var ex = Assert.Throws<FhirSecurityException>(() => DefinitionDocument.Deserialize(json.ToJsonString(), DefinitionKind.BasicAuth, "s"));
+
+        Assert.Equal(ErrorIds.DefinitionSchemaUnsupported, ex.ErrorId);
+    }
+
+    [Fact]
+    public void Unknown_client_authentication_method_is_refused_not_misread()
+    {
+        JsonObject json = JsonNode.Parse(DefinitionDocument.Serialize(Samples.OAuth()))!.AsObject();
+        json["clientAuthentication"] = "private_key_jwt";
+
+        var ex = Assert.Throws<FhirSecurityException>(() => DefinitionDocument.Deserialize(json.ToJsonString(), DefinitionKind.OAuth, "s"));
+
+        Assert.Equal(ErrorIds.DefinitionSchemaUnsupported, ex.ErrorId);
+    }
+
+    [Fact]
+    public void Document_that_breaks_a_rule_is_DefinitionCorrupt()
+    {
+        JsonObject json = JsonNode.Parse(DefinitionDocument.Serialize(Samples.Connection(basic: "b", oauth: "o")))!.AsObject();
+
+        var ex = Assert.Throws<FhirSecurityException>(() => DefinitionDocument.Deserialize(json.ToJsonString(), DefinitionKind.Connection, "s"));
+
+        Assert.Equal(ErrorIds.DefinitionCorrupt, ex.ErrorId);
+    }
+
+    [Fact]
+    public void Secrets_never_show_in_ToString_of_definitions()
+    {
+        Assert.DoesNotContain(Samples.Password, Samples.Basic().ToString());
+        Assert.DoesNotContain(Samples.ClientSecret, Samples.OAuth().ToString());
+        Assert.Equal(SecretValue.Redacted, new SecretValue(Samples.Password).ToString());
+    }
+}
