@@ -1,0 +1,64 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, packages or cleans FhirSecurity.
+.DESCRIPTION
+    A convenience for pwsh users. Every task runs the same dotnet commands that README.md gives, so the build
+    works the same where pwsh is absent.
+      Build    dotnet build: lays out the importable module in out/FhirSecurity.
+      Test     dotnet test (xunit: engine tests and cmdlet tests in a hosted PowerShell), then the Pester 5
+               suites in tests/Pester, in a child pwsh, when Pester 5 is importable.
+      Package  dotnet build -c Release, then dotnet pack build/FhirSecurity.Package.csproj: a .nupkg of out/FhirSecurity in out/.
+      Clean    removes out/ and every bin/ and obj/ folder.
+.EXAMPLE
+    ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Debug'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$solution = Join-Path $root 'FhirSecurity.sln'
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    Write-Verbose "dotnet $Arguments"
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+switch ($Task) {
+    'Build' {
+        Invoke-Dotnet build $solution -c $Configuration
+    }
+    'Test' {
+        Invoke-Dotnet test $solution -c $Configuration
+        $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 } | Select-Object -First 1
+        $suites = Join-Path $root 'tests/Pester'
+        if ($pester -and (Test-Path $suites)) {
+            # A child pwsh, so the suites import the built module into a clean session.
+            $command = "Import-Module Pester -MinimumVersion 5.0; `$c = New-PesterConfiguration; `$c.Run.Path = '$suites'; `$c.Run.Exit = `$true; `$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration `$c"
+            & pwsh -NoProfile -NonInteractive -Command $command
+            if ($LASTEXITCODE -ne 0) { throw "Pester suites failed ($LASTEXITCODE failed test(s))." }
+        }
+        elseif (Test-Path $suites) {
+            Write-Warning 'Pester 5 is not installed: the Pester suites were skipped (Install-Module Pester -MinimumVersion 5.0).'
+        }
+    }
+    'Package' {
+        Invoke-Dotnet build $solution -c Release
+        Invoke-Dotnet pack (Join-Path $root 'build/FhirSecurity.Package.csproj') -c Release
+    }
+    'Clean' {
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue (Join-Path $root 'out')
+        Get-ChildItem -Path (Join-Path $root 'src'), (Join-Path $root 'tests'), (Join-Path $root 'bench') -Directory -Recurse -Include bin, obj -ErrorAction SilentlyContinue |
+            Remove-Item -Recurse -Force
+    }
+}
