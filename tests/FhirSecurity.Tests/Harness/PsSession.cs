@@ -1,0 +1,120 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace FhirSecurity.Tests.Harness;
+
+/// <summary>
+/// One hosted PowerShell session: a runspace from <see cref="InitialSessionState.CreateDefault2"/> (core cmdlets
+/// only) with a capturing host, the built FhirSecurity module imported, and the SecretManagement double findable
+/// on PSModulePath (or not, to play "SecretManagement is not installed").
+/// </summary>
+public sealed class PsSession : IDisposable
+{
+    // PSModulePath is process-wide; tests do not run in parallel, and each session sets it before it opens.
+    private static readonly object s_modulePathGate = new();
+    private static readonly string s_originalModulePath = Environment.GetEnvironmentVariable("PSModulePath") ?? string.Empty;
+
+    private readonly CapturingHost _host;
+    private readonly Runspace _runspace;
+
+    private PsSession(CapturingHost host, Runspace runspace)
+    {
+        _host = host;
+        _runspace = runspace;
+    }
+
+    /// <summary>The session's runspace, for tests that need it directly.</summary>
+    public Runspace Runspace => _runspace;
+
+    /// <summary>
+    /// Opens a session and imports out/FhirSecurity/FhirSecurity.psd1. With <paramref name="withSecretManagement"/>
+    /// false, no module named Microsoft.PowerShell.SecretManagement can be found by the session.
+    /// </summary>
+    public static PsSession Create(bool withSecretManagement = true)
+    {
+        var host = new CapturingHost();
+        Runspace runspace;
+        lock (s_modulePathGate)
+        {
+            string modulePath = withSecretManagement
+                ? SecretManagementModuleFolder.ModulesRoot + Path.PathSeparator + s_originalModulePath
+                : s_originalModulePath;
+            Environment.SetEnvironmentVariable("PSModulePath", modulePath);
+            runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
+            runspace.Open();
+        }
+
+        var session = new PsSession(host, runspace);
+        try
+        {
+            PsResult import = session.Run(
+                "Import-Module -Name $manifest -ErrorAction Stop",
+                new Dictionary<string, object?> { ["manifest"] = RepoPaths.ModuleManifest });
+            if (import.Errors.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    "Importing " + RepoPaths.ModuleManifest + " failed: " + string.Join(" | ", import.Errors.Select(e => e.FullyQualifiedErrorId + ": " + e)));
+            }
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+
+        return session;
+    }
+
+    /// <summary>
+    /// Runs a script in the session. <paramref name="variables"/> become session variables first. A terminating
+    /// error does not throw: it is the last entry of <see cref="PsResult.Errors"/> and <see cref="PsResult.TerminatingError"/>.
+    /// </summary>
+    public PsResult Run(string script, IDictionary<string, object?>? variables = null)
+    {
+        foreach (KeyValuePair<string, object?> variable in variables ?? new Dictionary<string, object?>())
+        {
+            _runspace.SessionStateProxy.SetVariable(variable.Key, variable.Value);
+        }
+
+        using PowerShell ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript(script);
+        _host.TakeText();
+
+        Collection<PSObject> output = [];
+        ErrorRecord? terminating = null;
+        try
+        {
+            output = ps.Invoke();
+        }
+        catch (RuntimeException ex)
+        {
+            // ActionPreferenceStopException (-ErrorAction Stop) is a RuntimeException too.
+            terminating = ex.ErrorRecord;
+        }
+
+        var errors = ps.Streams.Error.ToList();
+        if (terminating is not null && !errors.Any(error => ReferenceEquals(error, terminating)))
+        {
+            errors.Add(terminating);
+        }
+
+        return new PsResult(
+            output.Where(item => item is not null).ToList(),
+            errors,
+            ps.Streams.Warning.ToList(),
+            ps.Streams.Verbose.ToList(),
+            ps.Streams.Debug.ToList(),
+            ps.Streams.Information.ToList(),
+            _host.TakeText(),
+            terminating);
+    }
+
+    /// <summary>Runs a script piped to Out-Default and returns what the host rendered (format views included).</summary>
+    public string RunFormatted(string script, IDictionary<string, object?>? variables = null)
+        => Run("& {\n" + script + "\n} | Out-Default", variables).HostText;
+
+    /// <inheritdoc />
+    public void Dispose() => _runspace.Dispose();
+}

@@ -1,1 +1,0 @@
-namespace Microsoft.PowerShell.SecretManagement; internal static class Placeholder { }
