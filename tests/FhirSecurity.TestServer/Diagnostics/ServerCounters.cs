@@ -15,7 +15,10 @@ public sealed class ServerCounters
     /// <summary>TCP connections accepted (whether or not TLS then succeeded).</summary>
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
 
-    /// <summary>TLS handshakes that completed; a client that rejects the certificate counts in <see cref="ConnectionsAccepted"/> only.</summary>
+    /// <summary>
+    /// TLS handshakes the server saw complete. A client that rejects the server certificate may or may not count
+    /// here (clients often validate after the last handshake message, racing the server); it never gets a request through.
+    /// </summary>
     public long TlsHandshakes => Interlocked.Read(ref _tlsHandshakes);
 
     /// <summary>Requests to the token endpoint, including failed and fault-injected ones.</summary>
