@@ -123,4 +123,16 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         using var response = await _client.GetAsync(Patient);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Fact]
+    public async Task AbortOnAReusedConnectionIsNotRetriedByTheHandler()
+    {
+        // Retry tests in Core count server requests; SocketsHttpHandler must not add a hidden attempt of its own.
+        using var warm = await _client.GetAsync(Patient);
+        _server.Faults.Enqueue("/", Fault.Abort());
+        var before = _server.Counters.TotalRequests;
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => _client.GetAsync(Patient));
+        Assert.Equal(1, _server.Counters.TotalRequests - before);
+    }
 }
