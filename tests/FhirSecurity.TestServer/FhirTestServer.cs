@@ -21,6 +21,7 @@ public sealed class FhirTestServer : IAsyncDisposable
     private readonly ServerState _state;
     private readonly TlsSettings _tls;
     private readonly bool _ownsPki;
+    private int _disposed;
 
     private FhirTestServer(WebApplication app, ServerState state, TlsSettings tls, TestPki pki, bool ownsPki, Uri origin)
     {
@@ -61,7 +62,7 @@ public sealed class FhirTestServer : IAsyncDisposable
     public Uri SmartConfigurationUri => new(OAuthBase, ".well-known/smart-configuration");
 
     /// <summary>The certificate presented to new connections.</summary>
-    public X509Certificate2 ServerCertificate => _tls.Certificate!;
+    public X509Certificate2 ServerCertificate => _tls.Certificate;
 
     /// <summary>Request, connection and token counters.</summary>
     public ServerCounters Counters => _state.Counters;
@@ -171,6 +172,11 @@ public sealed class FhirTestServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
         if (_ownsPki)

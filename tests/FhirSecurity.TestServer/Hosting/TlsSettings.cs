@@ -10,21 +10,22 @@ namespace FhirSecurity.TestServer;
 /// </summary>
 internal sealed class TlsSettings(TestPki pki, ClientCertificateMode clientCertificateMode)
 {
-    private volatile SslStreamCertificateContext? _context;
+    // One reference, so a handshake never sees the new certificate with the old context or back.
+    private volatile Presented? _presented;
 
-    public X509Certificate2? Certificate { get; private set; }
+    public X509Certificate2 Certificate => Current.Certificate;
+
+    private Presented Current => _presented ?? throw new InvalidOperationException("No server certificate set.");
 
     public void SetCertificate(X509Certificate2 certificate, X509Certificate2Collection chain)
     {
         // offline: the chain is handed over complete; nothing to fetch from AIA or the system store.
-        var context = SslStreamCertificateContext.Create(certificate, chain, offline: true);
-        Certificate = certificate;
-        _context = context;
+        _presented = new Presented(certificate, SslStreamCertificateContext.Create(certificate, chain, offline: true));
     }
 
     public SslServerAuthenticationOptions CreateOptions() => new()
     {
-        ServerCertificateContext = _context ?? throw new InvalidOperationException("No server certificate set."),
+        ServerCertificateContext = Current.Context,
         ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
         ClientCertificateRequired = clientCertificateMode is ClientCertificateMode.AllowCertificate or ClientCertificateMode.RequireCertificate,
         RemoteCertificateValidationCallback = ValidateClientCertificate,
@@ -46,4 +47,6 @@ internal sealed class TlsSettings(TestPki pki, ClientCertificateMode clientCerti
         using var presented = new X509Certificate2(certificate);
         return custom.Build(presented);
     }
+
+    private sealed record Presented(X509Certificate2 Certificate, SslStreamCertificateContext Context);
 }
