@@ -34,7 +34,7 @@ public sealed class FhirTestServer : IAsyncDisposable
         OpenBase = new Uri(origin, "/open/fhir/");
         BasicBase = new Uri(origin, "/basic/fhir/");
         OAuthBase = new Uri(origin, "/oauth/fhir/");
-        TokenEndpoint = new Uri(origin, FhirSecurity.TestServer.TokenEndpoint.Path);
+        TokenEndpoint = new Uri(origin, TokenEndpointHandler.Path);
     }
 
     /// <summary>The PKI the server certificate comes from; trust <see cref="TestPki.Root"/> to reach the server.</summary>

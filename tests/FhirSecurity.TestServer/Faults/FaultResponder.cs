@@ -35,7 +35,7 @@ internal static class FaultResponder
 
                 if (tokenEndpoint)
                 {
-                    await TokenEndpoint.ErrorAsync(context, fault.StatusCode, "temporarily_unavailable", "Injected fault.");
+                    await TokenEndpointHandler.ErrorAsync(context, fault.StatusCode, "temporarily_unavailable", "Injected fault.");
                 }
                 else
                 {

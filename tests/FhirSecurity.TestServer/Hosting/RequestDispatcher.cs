@@ -10,14 +10,14 @@ internal sealed class RequestDispatcher(ServerState state)
 {
     private const string SmartConfigurationPath = ".well-known/smart-configuration";
     private const string Realm = "FhirSecurity test server";
-    private readonly TokenEndpoint _tokenEndpoint = new(state);
+    private readonly TokenEndpointHandler _tokenEndpoint = new(state);
     private readonly FhirApi _fhir = new(state);
 
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
         state.Counters.CountRequest(context.Request.Method, path);
-        var isTokenEndpoint = path == TokenEndpoint.Path;
+        var isTokenEndpoint = path == TokenEndpointHandler.Path;
         if (isTokenEndpoint)
         {
             state.Counters.CountTokenRequest();
@@ -68,7 +68,7 @@ internal sealed class RequestDispatcher(ServerState state)
             return;
         }
 
-        var tokenEndpoint = origin + TokenEndpoint.Path;
+        var tokenEndpoint = origin + TokenEndpointHandler.Path;
         if (fhirBase.Kind == FhirBaseKind.OAuth && relative == SmartConfigurationPath && HttpMethods.IsGet(context.Request.Method))
         {
             var scopes = state.Options.OAuthClients.SelectMany(c => c.AllowedScopes);

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace FhirSecurity.TestServer;
 
 /// <summary>OAuth 2.0 token endpoint for the client credentials grant (RFC 6749 4.4), secrets only.</summary>
-internal sealed class TokenEndpoint(ServerState state)
+internal sealed class TokenEndpointHandler(ServerState state)
 {
     public const string Path = "/oauth/token";
     private const string BasicMethod = "client_secret_basic";
