@@ -1,0 +1,24 @@
+namespace FhirSecurity.TestServer;
+
+/// <summary>One injected failure. Build with the static methods.</summary>
+/// <param name="Kind">What it does.</param>
+/// <param name="StatusCode">HTTP status for <see cref="FaultKind.Status"/>.</param>
+/// <param name="RetryAfter">Sent as <c>Retry-After</c> in whole seconds (rounded up) when set.</param>
+/// <param name="Delay">Wait before acting; with <see cref="FaultKind.Delay"/> the request is then served normally.</param>
+public sealed record Fault(FaultKind Kind, int StatusCode = 200, TimeSpan? RetryAfter = null, TimeSpan Delay = default)
+{
+    /// <summary>An error status such as 429 or 503, optionally with <c>Retry-After</c> and a delay.</summary>
+    public static Fault Status(int statusCode, TimeSpan? retryAfter = null, TimeSpan delay = default) => new(FaultKind.Status, statusCode, retryAfter, delay);
+
+    /// <summary>A slow but otherwise normal response.</summary>
+    public static Fault Slow(TimeSpan delay) => new(FaultKind.Delay, Delay: delay);
+
+    /// <summary>A 200 whose body is not JSON.</summary>
+    public static Fault InvalidJson() => new(FaultKind.InvalidJson);
+
+    /// <summary>A 200 token response without <c>access_token</c>.</summary>
+    public static Fault MissingAccessToken() => new(FaultKind.MissingAccessToken);
+
+    /// <summary>A dropped connection.</summary>
+    public static Fault Abort() => new(FaultKind.Abort);
+}

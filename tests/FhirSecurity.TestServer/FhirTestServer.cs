@@ -1,0 +1,190 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FhirSecurity.TestServer;
+
+/// <summary>
+/// An HTTPS-only FHIR R4 + OAuth 2.0 server on 127.0.0.1 and a free port, for tests, benchmarks and the demo.
+/// Three bases share one Patient store: <see cref="OpenBase"/> (no auth), <see cref="BasicBase"/> and <see cref="OAuthBase"/>.
+/// </summary>
+public sealed class FhirTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ServerState _state;
+    private readonly TlsSettings _tls;
+    private readonly bool _ownsPki;
+    private int _disposed;
+
+    private FhirTestServer(WebApplication app, ServerState state, TlsSettings tls, TestPki pki, bool ownsPki, Uri origin)
+    {
+        _app = app;
+        _state = state;
+        _tls = tls;
+        Pki = pki;
+        _ownsPki = ownsPki;
+        Origin = origin;
+        OpenBase = new Uri(origin, "/open/fhir/");
+        BasicBase = new Uri(origin, "/basic/fhir/");
+        OAuthBase = new Uri(origin, "/oauth/fhir/");
+        TokenEndpoint = new Uri(origin, TokenEndpointHandler.Path);
+    }
+
+    /// <summary>The PKI the server certificate comes from; trust <see cref="TestPki.Root"/> to reach the server.</summary>
+    public TestPki Pki { get; }
+
+    /// <summary><c>https://127.0.0.1:PORT/</c>.</summary>
+    public Uri Origin { get; }
+
+    /// <summary>The port Kestrel bound.</summary>
+    public int Port => Origin.Port;
+
+    /// <summary>FHIR base without authentication.</summary>
+    public Uri OpenBase { get; }
+
+    /// <summary>FHIR base that requires <c>Authorization: Basic</c>.</summary>
+    public Uri BasicBase { get; }
+
+    /// <summary>FHIR base that requires a Bearer token from <see cref="TokenEndpoint"/>.</summary>
+    public Uri OAuthBase { get; }
+
+    /// <summary>OAuth 2.0 token endpoint (client credentials).</summary>
+    public Uri TokenEndpoint { get; }
+
+    /// <summary>SMART discovery document of <see cref="OAuthBase"/>.</summary>
+    public Uri SmartConfigurationUri => new(OAuthBase, ".well-known/smart-configuration");
+
+    /// <summary>The certificate presented to new connections.</summary>
+    public X509Certificate2 ServerCertificate => _tls.Certificate;
+
+    /// <summary>Request, connection and token counters.</summary>
+    public ServerCounters Counters => _state.Counters;
+
+    /// <summary>Faults to inject into coming requests.</summary>
+    public FaultInjector Faults => _state.Faults;
+
+    /// <summary>Scheme of the <c>Authorization</c> header on the last FHIR request (as sent), or null when it had none.</summary>
+    public string? LastAuthorizationScheme => _state.LastAuthorizationScheme;
+
+    /// <summary>The last token request, without secrets.</summary>
+    public TokenRequestRecord? LastTokenRequest => _state.LastTokenRequest;
+
+    /// <summary>Subject of the last TLS client certificate seen on a request.</summary>
+    public string? LastClientCertificateSubject => _state.LastClientCertificateSubject;
+
+    /// <summary>Lifetime of tokens issued from now on.</summary>
+    public TimeSpan TokenLifetime
+    {
+        get => _state.TokenLifetime;
+        set => _state.TokenLifetime = value;
+    }
+
+    /// <summary>Number of patients in the store.</summary>
+    public int PatientCount => _state.Patients.Count;
+
+    /// <summary>Starts a server. Dispose it to stop.</summary>
+    public static async Task<FhirTestServer> StartAsync(FhirTestServerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new FhirTestServerOptions();
+        var ownsPki = options.Pki is null;
+        var pki = options.Pki ?? TestPki.Create();
+        var state = new ServerState(options);
+        var tls = new TlsSettings(pki, options.ClientCertificateMode);
+        var certificate = options.ServerCertificate ?? pki.ServerCertificate;
+        tls.SetCertificate(certificate, ChainToSend(options, pki, certificate));
+
+        // The empty builder: no configuration files, environment overrides or log providers, so no console noise.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                // Before TLS: every TCP connection, also those whose handshake then fails.
+                listen.Use(next => connection =>
+                {
+                    state.Counters.CountConnection();
+                    return next(connection);
+                });
+                listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    OnConnection = _ => ValueTask.FromResult(tls.CreateOptions()),
+                });
+                // After TLS: handshakes that completed.
+                listen.Use(next => connection =>
+                {
+                    state.Counters.CountTlsHandshake();
+                    return next(connection);
+                });
+            });
+        });
+        var app = builder.Build();
+        app.Run(new RequestDispatcher(state).HandleAsync);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            if (ownsPki)
+            {
+                pki.Dispose();
+            }
+
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var port = new Uri(address).Port;
+        return new FhirTestServer(app, state, tls, pki, ownsPki, new Uri($"https://127.0.0.1:{port}/"));
+    }
+
+    /// <summary>Presents another certificate to new connections (existing ones keep theirs).</summary>
+    /// <param name="certificate">Certificate with private key.</param>
+    /// <param name="chain">CA certificates to send after it; null means <see cref="TestPki.ChainFor"/>, empty sends the leaf alone.</param>
+    public void SetServerCertificate(X509Certificate2 certificate, X509Certificate2Collection? chain = null)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        _tls.SetCertificate(certificate, chain ?? Pki.ChainFor(certificate));
+    }
+
+    /// <summary>Forgets every issued token, so the next Bearer request gets 401 invalid_token.</summary>
+    public void RevokeAllTokens() => _state.Tokens.RevokeAll();
+
+    /// <summary>Issues a token without a token request (for tests that need one up front).</summary>
+    /// <param name="scopes">Granted scopes; null means all scopes of the first registered client.</param>
+    /// <param name="lifetime">Lifetime; null means <see cref="TokenLifetime"/>.</param>
+    public string IssueAccessToken(IReadOnlyList<string>? scopes = null, TimeSpan? lifetime = null)
+    {
+        var client = _state.Options.OAuthClients.FirstOrDefault();
+        return _state.Tokens.Issue(client?.ClientId ?? "direct", scopes ?? client?.AllowedScopes ?? [], lifetime ?? TokenLifetime).Value;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (_ownsPki)
+        {
+            Pki.Dispose();
+        }
+    }
+
+    private static X509Certificate2Collection ChainToSend(FhirTestServerOptions options, TestPki pki, X509Certificate2 certificate) =>
+        !options.SendCertificateChain ? [] : options.ServerCertificateChain ?? pki.ChainFor(certificate);
+}

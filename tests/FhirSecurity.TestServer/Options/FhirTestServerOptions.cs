@@ -1,0 +1,44 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace FhirSecurity.TestServer;
+
+/// <summary>How to start a <see cref="FhirTestServer"/>. Every member has a usable default.</summary>
+public sealed class FhirTestServerOptions
+{
+    /// <summary>The PKI to serve from; null makes a new one that the server owns and disposes.</summary>
+    public TestPki? Pki { get; init; }
+
+    /// <summary>The TLS certificate (with private key); null means <see cref="TestPki.ServerCertificate"/>.</summary>
+    public X509Certificate2? ServerCertificate { get; init; }
+
+    /// <summary>Send the CA certificates after the leaf in the handshake; false sends the leaf alone.</summary>
+    public bool SendCertificateChain { get; init; } = true;
+
+    /// <summary>The CA certificates to send; null means <see cref="TestPki.ChainFor"/> of the server certificate.</summary>
+    public X509Certificate2Collection? ServerCertificateChain { get; init; }
+
+    /// <summary>Whether to ask for a TLS client certificate; one is accepted only if it chains to the PKI root with the clientAuth EKU.</summary>
+    public ClientCertificateMode ClientCertificateMode { get; init; } = ClientCertificateMode.NoCertificate;
+
+    /// <summary>Number of patients in the store at start.</summary>
+    public int SeedPatientCount { get; init; } = 25;
+
+    /// <summary>Search page size when the request has no <c>_count</c>.</summary>
+    public int DefaultPageSize { get; init; } = 10;
+
+    /// <summary>Largest page size a request can ask for; larger <c>_count</c> values are lowered to it.</summary>
+    public int MaxPageSize { get; init; } = 100;
+
+    /// <summary>Lifetime of issued access tokens; can be changed later through <see cref="FhirTestServer.TokenLifetime"/>.</summary>
+    public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Clients the token endpoint accepts.</summary>
+    public IReadOnlyList<OAuthClientRegistration> OAuthClients { get; init; } = [OAuthClientRegistration.Demo];
+
+    /// <summary>Users the Basic Auth base accepts.</summary>
+    public IReadOnlyList<BasicUser> BasicUsers { get; init; } = [BasicUser.Demo];
+
+    /// <summary>Clock for token expiry and resource timestamps; tests pass their own to expire tokens without waiting.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

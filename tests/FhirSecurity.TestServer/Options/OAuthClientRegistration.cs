@@ -1,0 +1,23 @@
+namespace FhirSecurity.TestServer;
+
+/// <summary>An OAuth client the token endpoint knows.</summary>
+/// <param name="ClientId">The client id.</param>
+/// <param name="ClientSecret">The shared secret.</param>
+/// <param name="AllowedAuthMethods">Which client authentication methods it may use.</param>
+/// <param name="AllowedScopes">Scopes it may be granted; a request gets the intersection.</param>
+public sealed record OAuthClientRegistration(
+    string ClientId,
+    string ClientSecret,
+    ClientAuthMethods AllowedAuthMethods,
+    IReadOnlyList<string> AllowedScopes)
+{
+    /// <summary>Demo values only: a client that may use both secret methods and read and write patients.</summary>
+    public static OAuthClientRegistration Demo { get; } = new(
+        "fhir-test-client",
+        "demo-secret: not for real use",
+        ClientAuthMethods.All,
+        ["system/Patient.read", "system/Patient.write", "system/*.read"]);
+
+    /// <summary>Shows the client id only, so the secret cannot reach a log through string formatting.</summary>
+    public override string ToString() => $"{nameof(OAuthClientRegistration)} {{ ClientId = {ClientId}, AllowedAuthMethods = {AllowedAuthMethods} }}";
+}

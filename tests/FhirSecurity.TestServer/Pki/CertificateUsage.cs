@@ -1,0 +1,11 @@
+namespace FhirSecurity.TestServer;
+
+/// <summary>Extended key usage of an issued end-entity certificate.</summary>
+public enum CertificateUsage
+{
+    /// <summary>TLS server authentication (1.3.6.1.5.5.7.3.1).</summary>
+    Server,
+
+    /// <summary>TLS client authentication (1.3.6.1.5.5.7.3.2).</summary>
+    Client,
+}
