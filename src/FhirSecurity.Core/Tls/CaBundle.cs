@@ -109,8 +109,10 @@ public sealed class CaBundle
     private static void RefuseNonCertificateSections(string pem, string source)
     {
         ReadOnlySpan<char> rest = pem;
+        int blocks = 0;
         while (PemEncoding.TryFind(rest, out PemFields fields))
         {
+            blocks++;
             ReadOnlySpan<char> label = rest[fields.Label];
             if (label.Contains("PRIVATE KEY", StringComparison.Ordinal))
             {
@@ -131,6 +133,18 @@ public sealed class CaBundle
             }
 
             rest = rest[fields.Location.End..];
+        }
+
+        // The PEM reader skips a block it cannot decode, and so would the import: a damaged certificate would
+        // silently drop out of the bundle. Every BEGIN line must belong to a block that was read.
+        int markers = pem.Split("-----BEGIN ").Length - 1;
+        if (markers > blocks)
+        {
+            throw new FhirSecurityException(
+                ErrorIds.CaBundleInvalidPem,
+                FailureCategory.InvalidData,
+                $"The CA bundle from {source} has {markers - blocks} block(s) that are not valid PEM (damaged base64 or a missing END line). Fix or re-download the file.",
+                source);
         }
     }
 

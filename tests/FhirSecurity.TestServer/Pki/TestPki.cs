@@ -92,6 +92,16 @@ public sealed class TestPki : IDisposable
         return chain;
     }
 
+    /// <summary>
+    /// A stand-alone self-signed CA certificate (public part only) with the validity given, for CA bundle tests
+    /// that need an expired or soon-expiring CA.
+    /// </summary>
+    public static X509Certificate2 CreateCaCertificate(string subject, DateTimeOffset notBefore, DateTimeOffset notAfter, TestKeyAlgorithm algorithm = TestKeyAlgorithm.EcdsaP256)
+    {
+        using CertificateAuthority ca = CertificateFactory.CreateRoot(subject, algorithm, notBefore, notAfter);
+        return X509CertificateLoader.LoadCertificate(ca.Certificate.RawData);
+    }
+
     /// <summary>Concatenated PEM of certificates (public parts only).</summary>
     public static string ToPem(IEnumerable<X509Certificate2> certificates)
     {

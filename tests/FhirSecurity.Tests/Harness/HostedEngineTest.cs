@@ -27,9 +27,15 @@ public abstract class HostedEngineTest : IDisposable
     /// <summary>Runs a script in <see cref="Session"/>.</summary>
     protected PsResult Run(string script, IDictionary<string, object?>? variables = null) => Session.Run(script, variables);
 
+    /// <summary>Releases what a test class made itself (servers, temp folders); runs before the session closes.</summary>
+    protected virtual void Cleanup()
+    {
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
+        Cleanup();
         _session?.Dispose();
         TestVaults.Reset();
         GC.SuppressFinalize(this);
