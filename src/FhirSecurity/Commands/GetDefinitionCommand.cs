@@ -25,12 +25,13 @@ public abstract class GetDefinitionCommand : FhirCommand
                 {
                     foreach (var stored in Store.List<Definition>(Kind, name, Vault, ex => WriteError(ErrorRecords.From(ex))))
                     {
-                        WriteObject(Views.Of(stored));
+                        WriteObject(Views.Of(stored.Definition, stored.Vault));
                     }
                 }
                 else
                 {
-                    WriteObject(Views.Of(Store.Get<Definition>(Kind, name, Vault)));
+                    var stored = Store.Get<Definition>(Kind, name, Vault);
+                    WriteObject(Views.Of(stored.Definition, stored.Vault));
                 }
             });
         }

@@ -1,5 +1,4 @@
 using FhirSecurity.Core.Definitions;
-using FhirSecurity.Core.Storage;
 using FhirSecurity.Core.Tls;
 
 namespace FhirSecurity;
@@ -7,13 +6,13 @@ namespace FhirSecurity;
 /// <summary>Turns engine definitions into the objects users see. Secrets are not carried over.</summary>
 internal static class Views
 {
-    public static object Of(StoredDefinition<Definition> stored) => stored.Definition switch
+    public static object Of(Definition definition, string vault) => definition switch
     {
-        BasicAuthDefinition d => Of(d, stored.Vault),
-        OAuthDefinition d => Of(d, stored.Vault),
-        CaBundleDefinition d => Of(d, d.Load(), stored.Vault),
-        ConnectionDefinition d => Of(d, stored.Vault),
-        _ => throw new ArgumentException("Unknown definition type.", nameof(stored)),
+        BasicAuthDefinition d => Of(d, vault),
+        OAuthDefinition d => Of(d, vault),
+        CaBundleDefinition d => Of(d, d.Load(), vault),
+        ConnectionDefinition d => Of(d, vault),
+        _ => throw new ArgumentException("Unknown definition type.", nameof(definition)),
     };
 
     public static FhirBasicAuthInfo Of(BasicAuthDefinition d, string vault)

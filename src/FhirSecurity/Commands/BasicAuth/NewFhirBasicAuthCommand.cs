@@ -36,15 +36,6 @@ public sealed class NewFhirBasicAuthCommand : FhirCommand
                 UserName = Credential.UserName,
                 Password = new SecretValue(Credential.GetNetworkCredential().Password),
             };
-            definition.Validate();
-            string vault = Store.ResolveWriteVault(Vault);
-            if (ShouldProcess($"Basic Auth definition '{Name}' in vault '{vault}'", Force ? "Create or replace" : "Create"))
-            {
-                var stored = Store.Create(definition, vault, Force);
-                if (PassThru)
-                {
-                    WriteObject(Views.Of(stored.Definition, stored.Vault));
-                }
-            }
+            this.CreateDefinition(definition, Force, PassThru);
         });
 }

@@ -50,18 +50,10 @@ public sealed class SetFhirBasicAuthCommand : FhirCommand
                 return;
             }
 
-            string vault = Store.ResolveWriteVault(Vault);
-            if (ShouldProcess($"Basic Auth definition '{Name}' in vault '{vault}'", "Update"))
+            this.UpdateDefinition<BasicAuthDefinition>(DefinitionKind.BasicAuth, Name, current => current with
             {
-                var stored = Store.Update<BasicAuthDefinition>(DefinitionKind.BasicAuth, Name, vault, current => current with
-                {
-                    UserName = userName ?? current.UserName,
-                    Password = password is null ? current.Password : new SecretValue(password),
-                });
-                if (PassThru)
-                {
-                    WriteObject(Views.Of(stored.Definition, stored.Vault));
-                }
-            }
+                UserName = userName ?? current.UserName,
+                Password = password is null ? current.Password : new SecretValue(password),
+            }, PassThru);
         });
 }

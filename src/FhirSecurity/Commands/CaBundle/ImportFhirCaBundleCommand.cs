@@ -38,17 +38,9 @@ public sealed class ImportFhirCaBundleCommand : FhirCommand
         => Run(() =>
         {
             CaBundle bundle = CaBundleSource.Read(this, ParameterSetName == CaBundleSource.PathSet ? Path : null, Pem);
-            var definition = new CaBundleDefinition { Name = Name, Pem = bundle.Pem };
-            definition.Validate();
-            string vault = Store.ResolveWriteVault(Vault);
-            if (ShouldProcess($"CA bundle '{Name}' ({bundle.Certificates.Count} certificate(s)) in vault '{vault}'", Force ? "Import or replace" : "Import"))
+            if (this.CreateDefinition(new CaBundleDefinition { Name = Name, Pem = bundle.Pem }, Force, PassThru) is not null)
             {
-                var stored = Store.Create(definition, vault, Force);
                 CaBundleSource.Report(this, Name, bundle);
-                if (PassThru)
-                {
-                    WriteObject(Views.Of(stored.Definition, bundle, stored.Vault));
-                }
             }
         });
 }

@@ -30,15 +30,15 @@ public sealed class SetFhirCaBundleCommand : FhirCommand
         => Run(() =>
         {
             CaBundle bundle = CaBundleSource.Read(this, ParameterSetName == CaBundleSource.PathSet ? Path : null, Pem);
-            string vault = Store.ResolveWriteVault(Vault);
-            if (ShouldProcess($"CA bundle '{Name}' in vault '{vault}'", $"Replace certificates with {bundle.Certificates.Count} certificate(s)"))
+            var stored = this.UpdateDefinition<CaBundleDefinition>(
+                DefinitionKind.CaBundle,
+                Name,
+                current => current with { Pem = bundle.Pem },
+                PassThru,
+                $"Replace certificates with {bundle.Certificates.Count} certificate(s)");
+            if (stored is not null)
             {
-                var stored = Store.Update<CaBundleDefinition>(DefinitionKind.CaBundle, Name, vault, current => current with { Pem = bundle.Pem });
                 CaBundleSource.Report(this, Name, bundle);
-                if (PassThru)
-                {
-                    WriteObject(Views.Of(stored.Definition, bundle, stored.Vault));
-                }
             }
         });
 }

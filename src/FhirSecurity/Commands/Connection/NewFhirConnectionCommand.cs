@@ -74,15 +74,6 @@ public sealed class NewFhirConnectionCommand : FhirCommand
                 TimeoutSec = TimeoutSec,
                 AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
             };
-            definition.Validate();
-            string vault = Store.ResolveWriteVault(Vault);
-            if (ShouldProcess($"connection '{Name}' to {definition.BaseUri} in vault '{vault}'", Force ? "Create or replace" : "Create"))
-            {
-                var stored = Store.Create(definition, vault, Force);
-                if (PassThru)
-                {
-                    WriteObject(Views.Of(stored.Definition, stored.Vault));
-                }
-            }
+            this.CreateDefinition(definition, Force, PassThru);
         });
 }

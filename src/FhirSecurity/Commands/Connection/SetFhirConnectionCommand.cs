@@ -62,20 +62,7 @@ public sealed class SetFhirConnectionCommand : FhirCommand
 
     /// <inheritdoc />
     protected override void ProcessRecord()
-        => Run(() =>
-        {
-            string vault = Store.ResolveWriteVault(Vault);
-            if (!ShouldProcess($"connection '{Name}' in vault '{vault}'", "Update"))
-            {
-                return;
-            }
-
-            var stored = Store.Update<ConnectionDefinition>(DefinitionKind.Connection, Name, vault, Change);
-            if (PassThru)
-            {
-                WriteObject(Views.Of(stored.Definition, stored.Vault));
-            }
-        });
+        => Run(() => this.UpdateDefinition<ConnectionDefinition>(DefinitionKind.Connection, Name, Change, PassThru));
 
     private ConnectionDefinition Change(ConnectionDefinition current)
     {

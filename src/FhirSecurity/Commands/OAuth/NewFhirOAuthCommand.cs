@@ -62,15 +62,6 @@ public sealed class NewFhirOAuthCommand : FhirCommand
                 Scopes = Scope,
                 ExtraParameters = OAuthParameters.FromHashtable(ExtraParameter, Name),
             };
-            definition.Validate();
-            string vault = Store.ResolveWriteVault(Vault);
-            if (ShouldProcess($"OAuth definition '{Name}' in vault '{vault}'", Force ? "Create or replace" : "Create"))
-            {
-                var stored = Store.Create(definition, vault, Force);
-                if (PassThru)
-                {
-                    WriteObject(Views.Of(stored.Definition, stored.Vault));
-                }
-            }
+            this.CreateDefinition(definition, Force, PassThru);
         });
 }

@@ -57,22 +57,14 @@ public sealed class SetFhirOAuthCommand : FhirCommand
             }
 
             IReadOnlyDictionary<string, string>? extra = ExtraParameter is null ? null : OAuthParameters.FromHashtable(ExtraParameter, Name);
-            string vault = Store.ResolveWriteVault(Vault);
-            if (ShouldProcess($"OAuth definition '{Name}' in vault '{vault}'", "Update"))
+            this.UpdateDefinition<OAuthDefinition>(DefinitionKind.OAuth, Name, current => current with
             {
-                var stored = Store.Update<OAuthDefinition>(DefinitionKind.OAuth, Name, vault, current => current with
-                {
-                    TokenUrl = TokenUrl ?? current.TokenUrl,
-                    ClientId = ClientId ?? current.ClientId,
-                    ClientSecret = ClientSecret is null ? current.ClientSecret : new SecretValue(new NetworkCredential(string.Empty, ClientSecret).Password),
-                    Scopes = Scope ?? current.Scopes,
-                    ClientAuthentication = ClientAuthentication is { } method ? Views.ToEngine(method) : current.ClientAuthentication,
-                    ExtraParameters = extra ?? current.ExtraParameters,
-                });
-                if (PassThru)
-                {
-                    WriteObject(Views.Of(stored.Definition, stored.Vault));
-                }
-            }
+                TokenUrl = TokenUrl ?? current.TokenUrl,
+                ClientId = ClientId ?? current.ClientId,
+                ClientSecret = ClientSecret is null ? current.ClientSecret : new SecretValue(new NetworkCredential(string.Empty, ClientSecret).Password),
+                Scopes = Scope ?? current.Scopes,
+                ClientAuthentication = ClientAuthentication is { } method ? Views.ToEngine(method) : current.ClientAuthentication,
+                ExtraParameters = extra ?? current.ExtraParameters,
+            }, PassThru);
         });
 }
