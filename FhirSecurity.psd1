@@ -13,7 +13,8 @@
         'New-FhirBasicAuth', 'Get-FhirBasicAuth', 'Set-FhirBasicAuth', 'Remove-FhirBasicAuth',
         'New-FhirOAuth', 'Get-FhirOAuth', 'Set-FhirOAuth', 'Remove-FhirOAuth',
         'Import-FhirCaBundle', 'Get-FhirCaBundle', 'Set-FhirCaBundle', 'Remove-FhirCaBundle',
-        'New-FhirConnection', 'Get-FhirConnection', 'Set-FhirConnection', 'Remove-FhirConnection'
+        'New-FhirConnection', 'Get-FhirConnection', 'Set-FhirConnection', 'Remove-FhirConnection',
+        'Invoke-FhirRequest', 'Get-FhirTokenCache', 'Clear-FhirTokenCache'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -42,6 +42,20 @@ public static class ErrorIds
     public const string ConnectionTimeoutInvalid = nameof(ConnectionTimeoutInvalid);
     public const string ConnectionUnencryptedAuthentication = nameof(ConnectionUnencryptedAuthentication);
 
+    // Calling servers.
+    public const string TlsValidationFailed = nameof(TlsValidationFailed);
+    public const string OAuthTokenRequestFailed = nameof(OAuthTokenRequestFailed);
+    public const string OAuthTokenResponseInvalid = nameof(OAuthTokenResponseInvalid);
+    public const string OAuthTokenEndpointUnreachable = nameof(OAuthTokenEndpointUnreachable);
+    public const string OAuthTokenTimeout = nameof(OAuthTokenTimeout);
+    public const string FhirRequestFailed = nameof(FhirRequestFailed);
+    public const string FhirRequestTimeout = nameof(FhirRequestTimeout);
+    public const string FhirServerUnreachable = nameof(FhirServerUnreachable);
+    public const string FhirResponseInvalid = nameof(FhirResponseInvalid);
+    public const string FhirBodyInvalid = nameof(FhirBodyInvalid);
+    public const string FhirPathInvalid = nameof(FhirPathInvalid);
+    public const string FhirHeaderReserved = nameof(FhirHeaderReserved);
+
     // Vaults (SecretManagement).
     public const string SecretManagementNotInstalled = nameof(SecretManagementNotInstalled);
     public const string SecretVaultNotRegistered = nameof(SecretVaultNotRegistered);

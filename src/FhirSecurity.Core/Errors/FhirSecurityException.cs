@@ -28,4 +28,13 @@ public sealed class FhirSecurityException : Exception
 
     /// <summary>The object the error is about.</summary>
     public object? Target { get; }
+
+    /// <summary>The HTTP status a server answered with, when the error is a server's answer.</summary>
+    public int? StatusCode { get; init; }
+
+    /// <summary>A protocol error code from the server (OAuth <c>error</c>), when it sent one.</summary>
+    public string? RemoteError { get; init; }
+
+    /// <summary>The OperationOutcome issues a FHIR server sent, one line each.</summary>
+    public IReadOnlyList<string> Issues { get; init; } = [];
 }

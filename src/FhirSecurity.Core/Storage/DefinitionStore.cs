@@ -14,6 +14,8 @@ public sealed class DefinitionStore
     /// <summary>The environment variable that names the vault to use when a command has no -Vault.</summary>
     public const string VaultPreferenceVariable = "FHIRSECURITY_VAULT";
 
+    private static long s_generation;
+
     private readonly ISecretStore _secrets;
     private readonly string? _preferredVault;
     private readonly TimeProvider _clock;
@@ -28,6 +30,12 @@ public sealed class DefinitionStore
         _preferredVault = string.IsNullOrWhiteSpace(preferredVault) ? null : preferredVault.Trim();
         _clock = clock;
     }
+
+    /// <summary>
+    /// Grows with every write or removal made through any store in the process: caches of resolved definitions
+    /// compare it to know that a change made by this module must be read on the next request.
+    /// </summary>
+    public static long Generation => Interlocked.Read(ref s_generation);
 
     /// <summary>The vault a write goes to. Throws when there is none or the chosen one is not registered.</summary>
     public string ResolveWriteVault(string? requested)
@@ -188,6 +196,7 @@ public sealed class DefinitionStore
         }
 
         _secrets.RemoveSecret(secretName, target);
+        Interlocked.Increment(ref s_generation);
     }
 
     private void Write(Definition definition, string vault, string secretName)
@@ -200,6 +209,7 @@ public sealed class DefinitionStore
             ["FhirSecurityUpdated"] = definition.Updated.UtcDateTime,
         };
         _secrets.SetSecret(secretName, DefinitionDocument.Serialize(definition), vault, metadata, noClobber: false);
+        Interlocked.Increment(ref s_generation);
     }
 
     private void CheckReferences(Definition definition, string vault)

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using FhirSecurity.Core.Errors;
 using FhirSecurity.Core.Storage;
+using FhirSecurity.Loading;
 using FhirSecurity.Vaults;
 
 namespace FhirSecurity.Commands;
@@ -9,8 +10,9 @@ namespace FhirSecurity.Commands;
 /// What every FhirSecurity cmdlet shares: the vault choice and the engine's definition store over
 /// SecretManagement, and engine failures turned into error records for the current input.
 /// </summary>
-public abstract class FhirCommand : PSCmdlet
+public abstract class FhirCommand : PSCmdlet, IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
     private DefinitionStore? _store;
 
     /// <summary>
@@ -35,6 +37,7 @@ public abstract class FhirCommand : PSCmdlet
     {
         try
         {
+            using var scope = DependencyLoadContext.EnterScope();
             work();
         }
         catch (FhirSecurityException ex)
@@ -44,4 +47,33 @@ public abstract class FhirCommand : PSCmdlet
     }
 
     internal bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+
+    /// <summary>Cancelled when the user presses Ctrl-C (StopProcessing).</summary>
+    internal CancellationToken StopToken => _stopping.Token;
+
+    /// <summary>
+    /// Waits on the pipeline thread for engine work, so Write* and ShouldProcess stay on it; Ctrl-C cancels the
+    /// work and stops the pipeline promptly.
+    /// </summary>
+    internal T Wait<T>(Task<T> work)
+    {
+        try
+        {
+            return work.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

@@ -41,6 +41,17 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
         }
     }
 
+    /// <summary>
+    /// Makes <see cref="Assembly.Load(AssemblyName)"/> resolve in the private context for the current flow of
+    /// execution (async continuations included). Firely loads its model assemblies by name from inside LINQ, whose
+    /// own context is the default one; without this it would find nothing there, or another module's version.
+    /// </summary>
+    public static ContextualReflectionScope EnterScope()
+    {
+        Install();
+        return s_instance!.EnterContextualReflection();
+    }
+
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name)
         => name.Name == EngineAssemblyName ? s_instance?.LoadFromAssemblyName(name) : null;
 

@@ -32,6 +32,12 @@ public sealed class FhirConnectionInfo
     /// <summary>The connection name.</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// The connection name again, under the parameter name of Invoke-FhirRequest, so a connection object piped
+    /// into it binds -Connection by property name.
+    /// </summary>
+    public string Connection => Name;
+
     /// <summary>The FHIR base URL.</summary>
     public Uri BaseUri { get; }
 

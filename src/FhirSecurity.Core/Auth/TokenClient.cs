@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Errors;
+using FhirSecurity.Core.Http;
+using FhirSecurity.Core.Secrets;
+
+namespace FhirSecurity.Core.Auth;
+
+/// <summary>
+/// Requests client-credentials tokens (RFC 6749 4.4) with client_secret_basic or client_secret_post, over the
+/// connection's own HTTP client (so its TLS policy applies to the token endpoint too). Token endpoint errors
+/// keep the server's <c>error</c> and <c>error_description</c>; no message ever holds the client secret.
+/// </summary>
+public static class TokenClient
+{
+    /// <summary>The lifetime assumed when the server omits <c>expires_in</c> (RFC 6749 5.1 makes it optional).</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>Requests a new token.</summary>
+    public static async Task<AccessToken> RequestAsync(OAuthDefinition oauth, HttpClient http, TlsPolicy tls, TimeProvider clock, TimeSpan timeout, CancellationToken cancellation)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, oauth.TokenUrl) { Content = new FormUrlEncodedContent(Form(oauth)) };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (oauth.ClientAuthentication == OAuthClientAuthentication.ClientSecretBasic)
+        {
+            // RFC 6749 2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.
+            string pair = WebUtility.UrlEncode(oauth.ClientId) + ":" + WebUtility.UrlEncode(oauth.ClientSecret.Reveal());
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(timeout);
+        string body;
+        HttpStatusCode status;
+        try
+        {
+            using HttpResponseMessage response = await http.SendAsync(request, deadline.Token).ConfigureAwait(false);
+            status = response.StatusCode;
+            body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw TransportFailures.Timeout(oauth.TokenUrl, timeout, "The token endpoint", ErrorIds.OAuthTokenTimeout);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw TransportFailures.From(ex, tls, oauth.TokenUrl, "the token endpoint", ErrorIds.OAuthTokenEndpointUnreachable);
+        }
+
+        DateTimeOffset receivedAt = clock.GetUtcNow();
+        return (int)status is >= 200 and < 300
+            ? ReadToken(body, oauth, receivedAt)
+            : throw Refused(status, body, oauth);
+    }
+
+    private static List<KeyValuePair<string, string>> Form(OAuthDefinition oauth)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
+        if (oauth.Scopes.Count > 0)
+        {
+            form.Add(new("scope", string.Join(' ', oauth.Scopes)));
+        }
+
+        if (oauth.ClientAuthentication == OAuthClientAuthentication.ClientSecretPost)
+        {
+            form.Add(new("client_id", oauth.ClientId));
+            form.Add(new("client_secret", oauth.ClientSecret.Reveal()));
+        }
+
+        form.AddRange(oauth.ExtraParameters);
+        return form;
+    }
+
+    private static AccessToken ReadToken(string body, OAuthDefinition oauth, DateTimeOffset receivedAt)
+    {
+        JsonElement root;
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(body);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw Invalid(oauth, "the response is not JSON");
+        }
+
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("access_token", out JsonElement token)
+            || token.ValueKind != JsonValueKind.String
+            || string.IsNullOrEmpty(token.GetString()))
+        {
+            throw Invalid(oauth, "the response has no access_token");
+        }
+
+        if (root.TryGetProperty("token_type", out JsonElement type) && !string.Equals(type.GetString(), "Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Invalid(oauth, $"the token type is '{type.GetString()}', and only Bearer tokens are supported");
+        }
+
+        TimeSpan lifetime = DefaultLifetime;
+        if (root.TryGetProperty("expires_in", out JsonElement expires))
+        {
+            // Some servers send the number as a string.
+            double seconds = expires.ValueKind switch
+            {
+                JsonValueKind.Number => expires.GetDouble(),
+                JsonValueKind.String when double.TryParse(expires.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) => parsed,
+                _ => throw Invalid(oauth, "expires_in is not a number"),
+            };
+            lifetime = TimeSpan.FromSeconds(Math.Max(0, seconds));
+        }
+
+        string? scope = root.TryGetProperty("scope", out JsonElement granted) && granted.ValueKind == JsonValueKind.String ? granted.GetString() : null;
+        return new AccessToken(new SecretValue(token.GetString()!), receivedAt, receivedAt + lifetime, scope);
+    }
+
+    private static FhirSecurityException Refused(HttpStatusCode status, string body, OAuthDefinition oauth)
+    {
+        string? error = null;
+        string? description = null;
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                error = document.RootElement.TryGetProperty("error", out JsonElement e) ? e.GetString() : null;
+                description = document.RootElement.TryGetProperty("error_description", out JsonElement d) ? d.GetString() : null;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not an RFC 6749 error body; the status says enough.
+        }
+
+        string advice = error switch
+        {
+            "invalid_client" => "Check the client id and secret (Set-FhirOAuth -ClientSecret) and the client authentication method.",
+            "invalid_scope" => "Ask for scopes the client is allowed (Set-FhirOAuth -Scope).",
+            "unauthorized_client" => "The client may not use the client-credentials grant; ask the server's maintainers.",
+            _ => "See the token endpoint's answer above.",
+        };
+        string what = error is null ? $"HTTP {(int)status}" : $"{error}{(description is null ? string.Empty : ": " + Scrub(description, oauth))} (HTTP {(int)status})";
+        return new FhirSecurityException(
+            ErrorIds.OAuthTokenRequestFailed,
+            (int)status is 429 or >= 500 ? FailureCategory.ResourceUnavailable : FailureCategory.AuthenticationError,
+            $"The token endpoint {oauth.TokenUrl} refused OAuth definition '{oauth.Name}': {what}. {advice}",
+            oauth.Name) { StatusCode = (int)status, RemoteError = error };
+    }
+
+    private static FhirSecurityException Invalid(OAuthDefinition oauth, string why)
+        => new(
+            ErrorIds.OAuthTokenResponseInvalid,
+            FailureCategory.ProtocolError,
+            $"The token endpoint {oauth.TokenUrl} answered OAuth definition '{oauth.Name}' with an unusable token response: {why}. Check that the token URL is the OAuth token endpoint.",
+            oauth.Name);
+
+    // A server that echoes what it received must not make the secret appear in an error.
+    private static string Scrub(string text, OAuthDefinition oauth)
+        => text.Replace(oauth.ClientSecret.Reveal(), SecretValue.Redacted, StringComparison.Ordinal);
+}

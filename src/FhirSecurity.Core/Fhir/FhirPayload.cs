@@ -1,0 +1,148 @@
+using System.Text.Json;
+using FhirSecurity.Core.Errors;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Hl7.Fhir.Utility;
+
+namespace FhirSecurity.Core.Fhir;
+
+/// <summary>
+/// FHIR parsing and serialising, done by the Firely SDK. Answers are read leniently (a server's resource with an
+/// element this R4 model does not know must still come through: Firely keeps such elements); request bodies are
+/// checked strictly, problems reported as warnings, and only text that is no resource at all is refused.
+/// </summary>
+public static class FhirPayload
+{
+    private static readonly FhirJsonSerializer Serializer = new();
+
+    /// <summary>Reads a successful answer.</summary>
+    public static FhirResult Read(FhirResponse response)
+    {
+        if (string.IsNullOrWhiteSpace(response.Body))
+        {
+            return new FhirResult(null, null, [], null, null);
+        }
+
+        if (!FhirJsonDeserializer.RECOVERABLE.TryDeserializeResource(response.Body, out Resource? resource, out _) || resource is null)
+        {
+            if (IsJson(response.Body))
+            {
+                // JSON that is not a FHIR resource (some servers answer operations so): pass it on as it came.
+                return new FhirResult(response.Body, null, [], null, null);
+            }
+
+            throw new FhirSecurityException(
+                ErrorIds.FhirResponseInvalid,
+                FailureCategory.ProtocolError,
+                $"{response.Uri} answered HTTP {response.StatusCode} with a body that is not FHIR JSON ({response.ContentType ?? "no content type"}). Use -Raw to see it as text.",
+                response.Uri) { StatusCode = response.StatusCode };
+        }
+
+        if (resource is Bundle bundle)
+        {
+            string[] entries = bundle.Entry.Where(e => e.Resource is not null).Select(e => Serializer.SerializeToString(e.Resource!)).ToArray();
+            Uri? next = bundle.NextLink is { } link ? (link.IsAbsoluteUri ? link : new Uri(response.Uri, link)) : null;
+            return new FhirResult(Serializer.SerializeToString(bundle), bundle.TypeName, entries, next, bundle.Total);
+        }
+
+        return new FhirResult(Serializer.SerializeToString(resource), resource.TypeName, [], null, null);
+    }
+
+    /// <summary>
+    /// Checks a request body. Returns the body Firely wrote back (same content, canonical form), its resource type
+    /// and id, and the problems found; throws <c>FhirBodyInvalid</c> for text that is not a FHIR resource.
+    /// </summary>
+    public static PreparedBody PrepareBody(string json)
+    {
+        if (!IsJson(json))
+        {
+            throw BodyInvalid("it is not JSON");
+        }
+
+        bool clean = FhirJsonDeserializer.DEFAULT.TryDeserializeResource(json, out Resource? resource, out IEnumerable<CodedException> issues);
+        if (resource is null)
+        {
+            // A JSON Patch document (PATCH) is a JSON array, not a resource: send it as it is.
+            if (json.TrimStart().StartsWith('['))
+            {
+                return new PreparedBody(json, null, null, []);
+            }
+
+            throw BodyInvalid("it is not a FHIR resource (" + string.Join("; ", issues.Select(i => i.Message).Take(3)) + ")");
+        }
+
+        string[] warnings = clean ? [] : issues.Select(i => i.Message).ToArray();
+        return new PreparedBody(Serializer.SerializeToString(resource), resource.TypeName, resource.Id, warnings);
+    }
+
+    /// <summary>
+    /// The error for a non-2xx answer: the status, and the OperationOutcome's issues when the server sent one.
+    /// </summary>
+    public static FhirSecurityException Failure(FhirResponse response, string method)
+    {
+        var issues = new List<string>();
+        if (!string.IsNullOrWhiteSpace(response.Body)
+            && FhirJsonDeserializer.RECOVERABLE.TryDeserializeResource(response.Body, out Resource? resource, out _)
+            && resource is OperationOutcome outcome)
+        {
+            issues.AddRange(outcome.Issue.Select(Describe));
+        }
+
+        string detail = issues.Count > 0 ? ": " + string.Join(" | ", issues).TrimEnd('.') : string.Empty;
+        string advice = response.StatusCode switch
+        {
+            401 => " The server did not accept the credentials: check the connection's Basic Auth or OAuth definition.",
+            403 => " The credentials are valid but not allowed this: check the OAuth scopes or the account's rights.",
+            404 => " Check the path and id.",
+            _ => string.Empty,
+        };
+        return new FhirSecurityException(
+            ErrorIds.FhirRequestFailed,
+            CategoryOf(response.StatusCode),
+            $"{method} {response.Uri} failed with HTTP {response.StatusCode} {response.ReasonPhrase}{detail}.{advice}",
+            response.Uri) { StatusCode = response.StatusCode, Issues = issues };
+    }
+
+    private static string Describe(OperationOutcome.IssueComponent issue)
+    {
+        string text = issue.Diagnostics ?? issue.Details?.Text ?? issue.Details?.Coding.FirstOrDefault()?.Display ?? string.Empty;
+        string where = issue.Expression.Any() ? " at " + string.Join(", ", issue.Expression) : string.Empty;
+        return $"{issue.Severity?.ToString().ToLowerInvariant() ?? "issue"} {issue.Code?.GetLiteral() ?? string.Empty}: {text}{where}".Trim();
+    }
+
+    private static FailureCategory CategoryOf(int status) => status switch
+    {
+        400 => FailureCategory.InvalidArgument,
+        401 => FailureCategory.AuthenticationError,
+        403 => FailureCategory.SecurityError,
+        404 or 410 => FailureCategory.ObjectNotFound,
+        408 => FailureCategory.OperationTimeout,
+        409 or 412 => FailureCategory.InvalidOperation,
+        422 => FailureCategory.InvalidData,
+        429 or >= 500 => FailureCategory.ResourceUnavailable,
+        _ => FailureCategory.ProtocolError,
+    };
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            using JsonDocument _ = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static FhirSecurityException BodyInvalid(string why)
+        => new(ErrorIds.FhirBodyInvalid, FailureCategory.InvalidArgument, $"The request body was refused before sending: {why}. Pass a resource object, a hashtable or JSON text with a resourceType.");
+}
+
+/// <summary>A checked request body.</summary>
+/// <param name="Json">The JSON to send.</param>
+/// <param name="ResourceType">Its resourceType (null for a JSON Patch).</param>
+/// <param name="Id">Its id, if it has one.</param>
+/// <param name="Warnings">What strict FHIR parsing found wrong; the server decides.</param>
+public sealed record PreparedBody(string Json, string? ResourceType, string? Id, IReadOnlyList<string> Warnings);

@@ -1,0 +1,28 @@
+using FhirSecurity.Core.Auth;
+
+namespace FhirSecurity.Core.Fhir;
+
+/// <summary>What a FHIR server answered, and how the request went.</summary>
+/// <param name="StatusCode">The HTTP status.</param>
+/// <param name="ReasonPhrase">The HTTP reason phrase.</param>
+/// <param name="Uri">The URL that answered.</param>
+/// <param name="Body">The body text (empty for none).</param>
+/// <param name="ContentType">The media type of the body, or null.</param>
+/// <param name="Location">The Location header, or null.</param>
+/// <param name="ETag">The ETag header, or null.</param>
+/// <param name="TokenSource">Where the bearer token came from.</param>
+/// <param name="Elapsed">How long the exchange took, token fetch included.</param>
+public sealed record FhirResponse(
+    int StatusCode,
+    string? ReasonPhrase,
+    Uri Uri,
+    string Body,
+    string? ContentType,
+    string? Location,
+    string? ETag,
+    TokenSource TokenSource,
+    TimeSpan Elapsed)
+{
+    /// <summary>True for 2xx.</summary>
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+}

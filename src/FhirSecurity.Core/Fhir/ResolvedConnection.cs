@@ -1,0 +1,19 @@
+using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Http;
+
+namespace FhirSecurity.Core.Fhir;
+
+/// <summary>A connection with everything it references read from its vault, ready to send requests.</summary>
+/// <param name="Connection">The connection.</param>
+/// <param name="Vault">The vault it was read from.</param>
+/// <param name="Basic">Its Basic Auth definition, if any.</param>
+/// <param name="OAuth">Its OAuth definition, if any.</param>
+/// <param name="Tls">Its TLS policy (with the CA bundle for CustomBundle).</param>
+public sealed record ResolvedConnection(ConnectionDefinition Connection, string Vault, BasicAuthDefinition? Basic, OAuthDefinition? OAuth, TlsPolicy Tls)
+{
+    /// <summary>Identifies the exact definitions used: a change to any of them changes it.</summary>
+    public string Revisions
+        => $"{Connection.Name}@{Connection.Revision}"
+           + (Basic is null ? string.Empty : $" basic:{Basic.Name}@{Basic.Revision}")
+           + (OAuth is null ? string.Empty : $" oauth:{OAuth.Name}@{OAuth.Revision}");
+}

@@ -1,0 +1,269 @@
+using System.Collections;
+using System.Management.Automation;
+using FhirSecurity.Core.Auth;
+using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Errors;
+using FhirSecurity.Core.Fhir;
+using FhirSecurity.Core.Http;
+using FhirSecurity.Json;
+using FhirSecurity.Session;
+
+namespace FhirSecurity.Commands;
+
+/// <summary>
+/// Calls a FHIR server through a connection: TLS validation, Basic or OAuth credentials (tokens cached and
+/// refreshed by the module), FHIR JSON in and out, OperationOutcome errors, and Bundle paging with -All.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "FhirRequest", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(PSObject), typeof(string))]
+public sealed class InvokeFhirRequestCommand : FhirCommand
+{
+    private const string PathSet = "Path";
+    private const string ResourceSet = "Resource";
+
+    /// <summary>The connection: a name, or an object from Get-FhirConnection.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ConnectionNameCompleter))]
+    public FhirConnectionReference Connection { get; set; } = null!;
+
+    /// <summary>The HTTP method. Default: GET.</summary>
+    [Parameter]
+    public FhirMethod Method { get; set; } = FhirMethod.GET;
+
+    /// <summary>A path below the base URL (Patient/123, Patient?name=x, metadata) or an absolute URL.</summary>
+    [Parameter(Position = 1, ParameterSetName = PathSet)]
+    public string? Path { get; set; }
+
+    /// <summary>The resource type, e.g. Patient (with -Id: one resource).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ResourceSet)]
+    [ValidatePattern("^[A-Z][A-Za-z]+$")]
+    public string ResourceType { get; set; } = string.Empty;
+
+    /// <summary>The resource id.</summary>
+    [Parameter(ParameterSetName = ResourceSet)]
+    [ValidatePattern("^[A-Za-z0-9\\-\\.]{1,64}$")]
+    public string? Id { get; set; }
+
+    /// <summary>Search or operation parameters; a list value repeats the parameter.</summary>
+    [Parameter]
+    public Hashtable? Query { get; set; }
+
+    /// <summary>The body: a resource object (as this cmdlet returns), a hashtable, or JSON text.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public object? Body { get; set; }
+
+    /// <summary>Extra request headers (not Authorization: the connection sets it).</summary>
+    [Parameter]
+    public IDictionary? Headers { get; set; }
+
+    /// <summary>The timeout of this request in seconds (default: the connection's).</summary>
+    [Parameter]
+    [ValidateRange(1, ConnectionDefinition.MaxTimeoutSec)]
+    public int? TimeoutSec { get; set; }
+
+    /// <summary>Follow the Bundle's next links and write every entry's resource, page after page.</summary>
+    [Parameter]
+    public SwitchParameter All { get; set; }
+
+    /// <summary>Write the response body as text, unparsed.</summary>
+    [Parameter]
+    public SwitchParameter Raw { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+        => Run(() =>
+        {
+            ResolvedConnection connection = Resolve(forceReload: false);
+            PreparedBody? body = PrepareBody();
+            var request = new FhirRequest(
+                new HttpMethod(Method.ToString()),
+                FhirUris.Resolve(connection.Connection.BaseUri, TargetPath(body), QueryPairs()),
+                body?.Json,
+                RequestHeaders(connection),
+                TimeSpan.FromSeconds(TimeoutSec ?? connection.Connection.TimeoutSec));
+
+            FhirResponse response = Send(connection, request);
+            if (response.StatusCode == 401 && connection.Connection.HasAuthentication)
+            {
+                // The definition may have changed in the vault (a rotated secret); the refused token is already dropped.
+                WriteVerbose("401 Unauthorized: reading the connection's definitions again and retrying once.");
+                connection = Resolve(forceReload: true);
+                response = Send(connection, request);
+            }
+
+            if (!response.IsSuccess)
+            {
+                WriteError(ErrorRecords.From(FhirPayload.Failure(response, request.Method.Method)));
+                return;
+            }
+
+            WriteResults(connection, request, response);
+        });
+
+    private ResolvedConnection Resolve(bool forceReload)
+    {
+        string? vault = Vault ?? Connection.Vault;
+        FhirSession session = FhirSession.Current;
+        TimeSpan revalidate = ConnectionCache.RevalidateAfter(Environment.GetEnvironmentVariable(ConnectionCache.RevalidateVariable));
+        ResolvedConnection resolved = session.Connections.Get(
+            Connection.Name,
+            vault,
+            revalidate,
+            forceReload,
+            () => ConnectionResolver.Resolve(Store, Connection.Name, vault),
+            out bool fromCache);
+        WriteVerbose($"Connection '{resolved.Connection.Name}' from vault '{resolved.Vault}' ({(fromCache ? "session cache" : "read from the vault")}): {resolved.Revisions}, TLS {resolved.Tls.Mode}.");
+
+        if (resolved.Connection.TlsValidation == TlsValidationMode.Skip && session.FirstSkipWarning(resolved.Vault + "/" + resolved.Connection.Name))
+        {
+            WriteWarning($"Connection '{resolved.Connection.Name}' skips TLS certificate validation: anyone on the network path can read and change this traffic, credentials included. Use -TlsValidation CustomBundle with the server's CA instead.");
+        }
+
+        return resolved;
+    }
+
+    private PreparedBody? PrepareBody()
+    {
+        // A connection object piped in (Get-FhirConnection x | Invoke-FhirRequest) binds -Connection, not a body.
+        if (Body is null || (Body is PSObject { BaseObject: FhirConnectionInfo }) || Body is FhirConnectionInfo)
+        {
+            return null;
+        }
+
+        PreparedBody body = FhirPayload.PrepareBody(PSObjectToJson.Convert(Body));
+        foreach (string warning in body.Warnings)
+        {
+            WriteWarning("Body: " + warning);
+        }
+
+        return body;
+    }
+
+    private string TargetPath(PreparedBody? body)
+    {
+        if (ParameterSetName == ResourceSet)
+        {
+            return Id is null ? ResourceType : $"{ResourceType}/{Id}";
+        }
+
+        if (Path is not null)
+        {
+            return Path;
+        }
+
+        // A piped resource says where it goes: PUT/PATCH/DELETE to its own URL, POST to its type.
+        if (body?.ResourceType is { } type)
+        {
+            return Method != FhirMethod.POST && body.Id is { } id ? $"{type}/{id}" : type;
+        }
+
+        throw new FhirSecurityException(
+            ErrorIds.FhirPathInvalid,
+            FailureCategory.InvalidArgument,
+            "Say what to call: -Path (e.g. Patient/123 or 'Patient?name=smith'), or -ResourceType with -Id, or pipe a resource with a resourceType.");
+    }
+
+    private IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? QueryPairs()
+        => Query?.Cast<DictionaryEntry>().Select(entry => new KeyValuePair<string, IReadOnlyList<string>>(
+            entry.Key.ToString()!,
+            LanguagePrimitives.GetEnumerable(entry.Value) is { } many && entry.Value is not string
+                ? many.Cast<object?>().Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty).ToArray()
+                : [Convert.ToString(entry.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty]));
+
+    private Dictionary<string, string> RequestHeaders(ResolvedConnection connection)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in Headers ?? new Hashtable())
+        {
+            string name = entry.Key.ToString()!;
+            if (string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new FhirSecurityException(
+                    ErrorIds.FhirHeaderReserved,
+                    FailureCategory.InvalidArgument,
+                    $"-Headers may not set Authorization: connection '{connection.Connection.Name}' decides the credentials (Set-FhirConnection -BasicAuth/-OAuth).");
+            }
+
+            headers[name] = entry.Value?.ToString() ?? string.Empty;
+        }
+
+        return headers;
+    }
+
+    private FhirResponse Send(ResolvedConnection connection, FhirRequest request)
+    {
+        var client = new FhirClient(connection, HandlerPool.Shared, TokenCache.Shared, TimeProvider.System);
+        FhirResponse response = Wait(client.SendAsync(request, StopToken));
+        string token = response.TokenSource switch
+        {
+            TokenSource.None => string.Empty,
+            TokenSource.Cache => ", token from cache",
+            TokenSource.New => ", new token",
+            _ => ", token from cache (refreshing it failed; it is still valid)",
+        };
+        WriteVerbose($"{request.Method} {request.Uri} -> {response.StatusCode} {response.ReasonPhrase} in {response.Elapsed.TotalMilliseconds:0} ms{token}.");
+        return response;
+    }
+
+    private void WriteResults(ResolvedConnection connection, FhirRequest request, FhirResponse response)
+    {
+        if (Raw && !All)
+        {
+            WriteObject(response.Body);
+            return;
+        }
+
+        FhirResult result = FhirPayload.Read(response);
+        if (!All || result.ResourceType != "Bundle")
+        {
+            if (Raw)
+            {
+                WriteObject(response.Body);
+            }
+            else if (result.ResourceJson is not null)
+            {
+                WriteObject(JsonToPSObject.ConvertResource(result.ResourceJson));
+            }
+
+            return;
+        }
+
+        var progress = new ProgressRecord(1, $"Reading {request.Uri.GetLeftPart(UriPartial.Path)}", "first page");
+        int written = 0;
+        int page = 1;
+        while (true)
+        {
+            foreach (string entry in result.EntryJson)
+            {
+                WriteObject(Raw ? entry : JsonToPSObject.ConvertResource(entry));
+                written++;
+            }
+
+            if (result.NextLink is not { } next)
+            {
+                break;
+            }
+
+            page++;
+            progress.StatusDescription = $"{written} resource(s){(result.Total is { } total ? $" of {total}" : string.Empty)}, page {page}";
+            if (result.Total is { } known && known > 0)
+            {
+                progress.PercentComplete = Math.Min(100, written * 100 / known);
+            }
+
+            WriteProgress(progress);
+            FhirRequest nextRequest = request with { Method = HttpMethod.Get, Uri = next, Body = null };
+            FhirResponse nextResponse = Send(connection, nextRequest);
+            if (!nextResponse.IsSuccess)
+            {
+                WriteError(ErrorRecords.From(FhirPayload.Failure(nextResponse, "GET")));
+                break;
+            }
+
+            result = FhirPayload.Read(nextResponse);
+        }
+
+        progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(progress);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using System.Text;
+using System.Text.Json;
+
+namespace FhirSecurity.Json;
+
+/// <summary>
+/// What a user passes as -Body, as JSON text: JSON text as it is; hashtables, ordered dictionaries and
+/// PSCustomObjects (including resources this module returned) as JSON objects; lists as arrays.
+/// </summary>
+internal static class PSObjectToJson
+{
+    private const int MaxDepth = 64;
+
+    public static string Convert(object body)
+    {
+        object? value = body is PSObject wrapped ? wrapped.BaseObject : body;
+        if (value is string text)
+        {
+            return text;
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            Write(writer, body, 0);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void Write(Utf8JsonWriter writer, object? value, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new ArgumentException($"The body nests deeper than {MaxDepth} levels; is it self-referencing?");
+        }
+
+        PSObject? wrapper = value as PSObject;
+        object? raw = wrapper?.BaseObject ?? value;
+        switch (raw)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            case char c:
+                writer.WriteStringValue(c.ToString());
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case int or long or short or byte or sbyte or uint or ulong or ushort:
+                writer.WriteRawValue(System.Convert.ToString(raw, CultureInfo.InvariantCulture)!);
+                break;
+            case decimal d:
+                writer.WriteNumberValue(d);
+                break;
+            case double or float:
+                writer.WriteNumberValue(System.Convert.ToDouble(raw, CultureInfo.InvariantCulture));
+                break;
+            case DateTime dt:
+                writer.WriteStringValue(dt.ToString(dt.TimeOfDay == TimeSpan.Zero && dt.Kind == DateTimeKind.Unspecified ? "yyyy-MM-dd" : "yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture));
+                break;
+            case DateTimeOffset dto:
+                writer.WriteStringValue(dto.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
+                break;
+            case Enum e:
+                writer.WriteStringValue(e.ToString());
+                break;
+            case Uri u:
+                writer.WriteStringValue(u.OriginalString);
+                break;
+            case IDictionary dictionary:
+                writer.WriteStartObject();
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    writer.WritePropertyName(entry.Key.ToString()!);
+                    Write(writer, entry.Value, depth + 1);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case IEnumerable list:
+                writer.WriteStartArray();
+                foreach (object? item in list)
+                {
+                    Write(writer, item, depth + 1);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                WriteProperties(writer, wrapper ?? PSObject.AsPSObject(raw), depth);
+                break;
+        }
+    }
+
+    private static void WriteProperties(Utf8JsonWriter writer, PSObject item, int depth)
+    {
+        writer.WriteStartObject();
+        foreach (PSPropertyInfo property in item.Properties)
+        {
+            if (property.IsGettable)
+            {
+                writer.WritePropertyName(property.Name);
+                Write(writer, property.Value, depth + 1);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+}

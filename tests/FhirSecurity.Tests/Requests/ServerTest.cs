@@ -1,0 +1,73 @@
+using System.Net;
+using FhirSecurity.Tests.Definitions;
+using FhirSecurity.Tests.Harness;
+using FhirSecurity.TestServer;
+using Xunit;
+
+namespace FhirSecurity.Tests.Requests;
+
+/// <summary>
+/// Hosted-engine tests against a fresh HTTPS test server (its own CA, root -> intermediate -> leaf) per test,
+/// with canary credentials registered on it, and the process token cache emptied first.
+/// </summary>
+public abstract class ServerTest : DefinitionCmdletTest
+{
+    protected const string ClientId = "canary-client";
+    protected const string UserName = "canary-user";
+
+    protected ServerTest()
+    {
+        Server = FhirTestServer.StartAsync(new FhirTestServerOptions
+        {
+            OAuthClients = [new OAuthClientRegistration(ClientId, ClientSecret, ClientAuthMethods.All, ["system/Patient.read", "system/Patient.write", "system/*.read"])],
+            BasicUsers = [new BasicUser(UserName, Password)],
+        }).GetAwaiter().GetResult();
+        RunOk("Clear-FhirTokenCache");
+    }
+
+    protected FhirTestServer Server { get; }
+
+    /// <summary>Values scripts use as $variables: server addresses, the CA bundle, the canary secrets.</summary>
+    protected Dictionary<string, object?> Vars => new()
+    {
+        ["openBase"] = Server.OpenBase.AbsoluteUri,
+        ["basicBase"] = Server.BasicBase.AbsoluteUri,
+        ["oauthBase"] = Server.OAuthBase.AbsoluteUri,
+        ["tokenUrl"] = Server.TokenEndpoint.AbsoluteUri,
+        ["pem"] = Server.Pki.BundlePem,
+        ["clientSecret"] = new NetworkCredential(string.Empty, ClientSecret).SecurePassword,
+        ["basicCredential"] = new System.Management.Automation.PSCredential(UserName, new NetworkCredential(string.Empty, Password).SecurePassword),
+    };
+
+    /// <summary>Runs with <see cref="Vars"/> set.</summary>
+    protected PsResult RunWith(string script) => Run(script, Vars);
+
+    /// <summary>Runs with <see cref="Vars"/> set and asserts no error.</summary>
+    protected PsResult RunWithOk(string script)
+    {
+        PsResult result = RunWith(script);
+        Assert.True(result.Errors.Count == 0, "Unexpected errors: " + string.Join(" | ", result.Errors.Select(e => $"{e.FullyQualifiedErrorId}: {e}")));
+        return result;
+    }
+
+    /// <summary>Imports the server's CA as bundle 'testca'.</summary>
+    protected void ImportCa() => RunWithOk("Import-FhirCaBundle -Name testca -Pem $pem");
+
+    /// <summary>An OAuth connection named <paramref name="name"/> trusting the test CA.</summary>
+    protected void NewOAuthConnection(string name = "c", string method = "ClientSecretBasic", string scope = "system/Patient.read")
+    {
+        ImportCa();
+        RunWithOk($"New-FhirOAuth -Name {name}-oauth -TokenUrl $tokenUrl -ClientId {ClientId} -ClientSecret $clientSecret -ClientAuthentication {method} -Scope {scope}; " +
+                  $"New-FhirConnection -Name {name} -BaseUri $oauthBase -OAuth {name}-oauth -CaBundle testca");
+    }
+
+    /// <summary>A Basic Auth connection named <paramref name="name"/> trusting the test CA.</summary>
+    protected void NewBasicConnection(string name = "c")
+    {
+        ImportCa();
+        RunWithOk($"New-FhirBasicAuth -Name {name}-basic -Credential $basicCredential; New-FhirConnection -Name {name} -BaseUri $basicBase -BasicAuth {name}-basic -CaBundle testca");
+    }
+
+    /// <inheritdoc />
+    protected override void Cleanup() => Server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+}
