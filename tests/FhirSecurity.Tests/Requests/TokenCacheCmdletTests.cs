@@ -1,0 +1,41 @@
+using FhirSecurity.Tests.Harness;
+using Xunit;
+
+namespace FhirSecurity.Tests.Requests;
+
+public sealed class TokenCacheCmdletTests : ServerTest
+{
+    [Fact]
+    public void Get_shows_entries_without_the_token_and_Clear_forces_a_new_one()
+    {
+        NewOAuthConnection();
+        RunWithOk("Invoke-FhirRequest c Patient/pat-0001");
+
+        dynamic entry = Single(RunOk("Get-FhirTokenCache"), "FhirTokenCacheEntry");
+        Assert.Equal("c-oauth", (string)entry.OAuth);
+        Assert.Equal(ClientId, (string)entry.ClientId);
+        Assert.True((bool)entry.IsValid);
+        Assert.Equal(1, (int)entry.Fetches);
+        Assert.Equal("********", (string)entry.Token);
+        Assert.True((DateTimeOffset)entry.RefreshAfter < (DateTimeOffset)entry.ExpiresAt);
+
+        RunOk("Clear-FhirTokenCache");
+        Assert.Empty(RunOk("Get-FhirTokenCache").Output);
+        RunWithOk("Invoke-FhirRequest c Patient/pat-0001");
+        Assert.Equal(2, Server.Counters.TokenRequests);
+    }
+
+    [Fact]
+    public void Format_view_shows_no_token()
+    {
+        NewOAuthConnection();
+        PsResult result = RunWithOk("Invoke-FhirRequest c Patient/pat-0001");
+
+        string text = Session.RunFormatted("Get-FhirTokenCache") + Session.RunFormatted("Get-FhirTokenCache | Format-List *");
+
+        Assert.Contains("c-oauth", text);
+        Assert.DoesNotContain(ClientSecret, text);
+        Assert.DoesNotContain("Bearer", text);
+        Assert.Empty(result.Errors);
+    }
+}
