@@ -131,7 +131,24 @@ public sealed class InvokeFhirRequestTests : ServerTest
         Assert.Equal(401, AssertHttpError(broken));
 
         RunWithOk("Set-FhirBasicAuth c-basic -Credential $basicCredential; Invoke-FhirRequest c Patient/pat-0001");
-        RunWithOk("Set-FhirOAuth -Name nothing -ErrorAction SilentlyContinue");
+
+        PsResult strict = RunWith("Set-FhirConnection c -TlsValidation Default; Invoke-FhirRequest c Patient/pat-0001");
+        AssertError(strict, "TlsValidationFailed", "Invoke-FhirRequest");
+    }
+
+    [Fact]
+    public void Connections_and_TLS_sessions_are_reused_across_calls_and_runspaces()
+    {
+        NewOAuthConnection();
+        RunWithOk("1..5 | ForEach-Object { Invoke-FhirRequest c Patient/pat-0001 }");
+        using (PsSession other = PsSession.Create())
+        {
+            Assert.Empty(other.Run("1..5 | ForEach-Object { Invoke-FhirRequest c Patient/pat-0001 }", Vars).Errors);
+        }
+
+        // Token request and ten reads, one pooled handler: one TLS connection.
+        Assert.Equal(11, Server.Counters.TotalRequests);
+        Assert.Equal(1, Server.Counters.ConnectionsAccepted);
     }
 
     [Fact]
