@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using Microsoft.PowerShell.SecretManagement;
 
 namespace FhirSecurity.Tests.Harness;
 
@@ -38,7 +39,7 @@ public sealed class PsSession : IDisposable
         lock (s_modulePathGate)
         {
             string modulePath = withSecretManagement
-                ? SecretManagementModuleFolder.ModulesRoot + Path.PathSeparator + s_originalModulePath
+                ? SecretManagementModule.EnsureFolder() + Path.PathSeparator + s_originalModulePath
                 : s_originalModulePath;
             Environment.SetEnvironmentVariable("PSModulePath", modulePath);
             runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
