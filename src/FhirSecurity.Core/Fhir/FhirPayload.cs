@@ -23,7 +23,7 @@ public static class FhirPayload
             return new FhirResult(null, null, [], null, null);
         }
 
-        if (!FhirJsonDeserializer.RECOVERABLE.TryDeserializeResource(response.Body, out Resource? resource, out _) || resource is null)
+        if (!TryDeserialize(FhirJsonDeserializer.RECOVERABLE, response.Body, out Resource? resource, out _) || resource is null)
         {
             if (IsJson(response.Body))
             {
@@ -59,7 +59,7 @@ public static class FhirPayload
             throw BodyInvalid("it is not JSON");
         }
 
-        bool clean = FhirJsonDeserializer.DEFAULT.TryDeserializeResource(json, out Resource? resource, out IEnumerable<CodedException> issues);
+        bool clean = TryDeserialize(FhirJsonDeserializer.DEFAULT, json, out Resource? resource, out IEnumerable<CodedException> issues);
         if (resource is null)
         {
             // A JSON Patch document (PATCH) is a JSON array, not a resource: send it as it is.
@@ -68,7 +68,9 @@ public static class FhirPayload
                 return new PreparedBody(json, null, null, []);
             }
 
-            throw BodyInvalid("it is not a FHIR resource (" + string.Join("; ", issues.Select(i => i.Message).Take(3)) + ")");
+            throw BodyInvalid(issues.Any()
+                ? "it is not a FHIR resource (" + string.Join("; ", issues.Select(i => i.Message).Take(3)) + ")"
+                : "it has no resourceType that FHIR R4 knows");
         }
 
         string[] warnings = clean ? [] : issues.Select(i => i.Message).ToArray();
@@ -82,7 +84,7 @@ public static class FhirPayload
     {
         var issues = new List<string>();
         if (!string.IsNullOrWhiteSpace(response.Body)
-            && FhirJsonDeserializer.RECOVERABLE.TryDeserializeResource(response.Body, out Resource? resource, out _)
+            && TryDeserialize(FhirJsonDeserializer.RECOVERABLE, response.Body, out Resource? resource, out _)
             && resource is OperationOutcome outcome)
         {
             issues.AddRange(outcome.Issue.Select(Describe));
@@ -122,6 +124,47 @@ public static class FhirPayload
         429 or >= 500 => FailureCategory.ResourceUnavailable,
         _ => FailureCategory.ProtocolError,
     };
+
+    /// <summary>
+    /// Firely's TryDeserializeResource, made safe for any text: it throws on text that is not a JSON object (an HTML
+    /// error page from a gateway, a bare number), and turns any JSON object, resourceType or not, into a
+    /// DynamicResource. Neither is a FHIR resource, so both give null here.
+    /// </summary>
+    private static bool TryDeserialize(FhirJsonDeserializer deserializer, string json, out Resource? resource, out IEnumerable<CodedException> issues)
+    {
+        resource = null;
+        issues = [];
+        if (ResourceTypeOf(json) is not { } type || !ModelInfo.IsKnownResource(type))
+        {
+            return false;
+        }
+
+        try
+        {
+            return deserializer.TryDeserializeResource(json, out resource, out issues);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static string? ResourceTypeOf(string text)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                   && document.RootElement.TryGetProperty("resourceType", out JsonElement type)
+                   && type.ValueKind == JsonValueKind.String
+                ? type.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static bool IsJson(string text)
     {

@@ -19,14 +19,21 @@ public static class FhirUris
         {
             target = absolute;
         }
-        else if (trimmed.Contains("://", StringComparison.Ordinal) || trimmed.StartsWith("//", StringComparison.Ordinal))
+        else if (trimmed.Split(['?', '#'], 2)[0].Contains("://", StringComparison.Ordinal) || trimmed.StartsWith("//", StringComparison.Ordinal))
         {
-            throw new FhirSecurityException(ErrorIds.FhirPathInvalid, FailureCategory.InvalidArgument, $"'{path}' is not a path below the base URL nor an http(s) URL.", path);
+            // Only before the query: token searches carry URLs in their values (code=http://loinc.org|8867-4).
+            throw PathInvalid(path);
         }
         else
         {
             // A leading slash would jump to the server root and out of the FHIR base.
             target = new Uri(baseUri, trimmed.TrimStart('/'));
+
+            // A scheme without slashes (mailto:, urn:) replaces the base instead of resolving below it.
+            if (target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp)
+            {
+                throw PathInvalid(path);
+            }
         }
 
         string extra = Encode(query);
@@ -45,6 +52,9 @@ public static class FhirUris
         => string.Equals(uri.Scheme, baseUri.Scheme, StringComparison.OrdinalIgnoreCase)
            && string.Equals(uri.IdnHost, baseUri.IdnHost, StringComparison.OrdinalIgnoreCase)
            && uri.Port == baseUri.Port;
+
+    private static FhirSecurityException PathInvalid(string? path)
+        => new(ErrorIds.FhirPathInvalid, FailureCategory.InvalidArgument, $"'{path}' is not a path below the base URL nor an http(s) URL.", path);
 
     private static string Encode(IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? query)
     {

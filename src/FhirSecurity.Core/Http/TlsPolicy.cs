@@ -53,7 +53,7 @@ public sealed class TlsPolicy
         {
             TlsValidationMode.Skip => null,
             TlsValidationMode.Default => DescribeDefault(errors, platformChain, certificate, host),
-            _ => ValidateAgainstBundle(certificate, errors, host),
+            _ => ValidateAgainstBundle(certificate, platformChain, errors, host),
         };
 
         if (failure is null)
@@ -66,7 +66,7 @@ public sealed class TlsPolicy
         return false;
     }
 
-    private string? ValidateAgainstBundle(X509Certificate? presented, SslPolicyErrors errors, string host)
+    private string? ValidateAgainstBundle(X509Certificate? presented, X509Chain? platformChain, SslPolicyErrors errors, string host)
     {
         if (presented is null)
         {
@@ -82,6 +82,13 @@ public sealed class TlsPolicy
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(_roots);
         chain.ChainPolicy.ExtraStore.AddRange(_intermediates);
+        if (platformChain is not null)
+        {
+            // The intermediates the server sent in the handshake (SslStream puts them here): untrusted material that
+            // links the leaf to a root in the bundle, as a bundle usually holds the root alone.
+            chain.ChainPolicy.ExtraStore.AddRange(platformChain.ChainPolicy.ExtraStore);
+        }
+
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
         using var leaf = new X509Certificate2(presented);

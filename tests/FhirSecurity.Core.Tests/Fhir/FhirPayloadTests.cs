@@ -1,0 +1,203 @@
+using System.Text.Json;
+using FhirSecurity.Core.Auth;
+using FhirSecurity.Core.Errors;
+using FhirSecurity.Core.Fhir;
+using Xunit;
+
+namespace FhirSecurity.Core.Tests.Fhir;
+
+public sealed class FhirPayloadTests
+{
+    private static readonly Uri Search = new("https://fhir.example.org/r4/Patient?name=x");
+
+    private static FhirResponse Response(string body, int status = 200, string? contentType = "application/fhir+json", string? reason = "OK")
+        => new(status, reason, Search, body, contentType, null, null, TokenSource.None, TimeSpan.Zero);
+
+    private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement;
+
+    [Fact]
+    public void ReadsAPatient()
+    {
+        FhirResult result = FhirPayload.Read(Response("""{"resourceType":"Patient","id":"p1","name":[{"family":"Ångström"}]}"""));
+
+        Assert.Equal("Patient", result.ResourceType);
+        JsonElement patient = Parse(result.ResourceJson!);
+        Assert.Equal("p1", patient.GetProperty("id").GetString());
+        Assert.Equal("Ångström", patient.GetProperty("name")[0].GetProperty("family").GetString());
+        Assert.Empty(result.EntryJson);
+        Assert.Null(result.NextLink);
+        Assert.Null(result.Total);
+    }
+
+    [Fact]
+    public void ReadsABundlesEntriesTotalAndNextLink()
+    {
+        const string bundle = """
+            {"resourceType":"Bundle","type":"searchset","total":25,
+             "link":[{"relation":"self","url":"Patient?name=x"},{"relation":"next","url":"Patient?name=x&_page=2"}],
+             "entry":[
+               {"fullUrl":"https://fhir.example.org/r4/Patient/a","resource":{"resourceType":"Patient","id":"a"}},
+               {"fullUrl":"https://fhir.example.org/r4/Patient/b","search":{"mode":"match"}},
+               {"fullUrl":"https://fhir.example.org/r4/Patient/c","resource":{"resourceType":"Patient","id":"c"}}]}
+            """;
+
+        FhirResult result = FhirPayload.Read(Response(bundle));
+
+        Assert.Equal("Bundle", result.ResourceType);
+        Assert.Equal(25, result.Total);
+        // A relative next link resolves against the URL that answered, so paging can follow it.
+        Assert.Equal(new Uri("https://fhir.example.org/r4/Patient?name=x&_page=2"), result.NextLink);
+        Assert.Equal(["a", "c"], result.EntryJson.Select(e => Parse(e).GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public void TheLastPageHasNoNextLink()
+    {
+        FhirResult result = FhirPayload.Read(Response("""{"resourceType":"Bundle","type":"searchset","total":0,"link":[{"relation":"self","url":"https://fhir.example.org/r4/Patient"}]}"""));
+
+        Assert.Null(result.NextLink);
+        Assert.Empty(result.EntryJson);
+        Assert.Equal(0, result.Total);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  \r\n")]
+    public void AnEmptyBodyReadsAsNothing(string body)
+    {
+        FhirResult result = FhirPayload.Read(Response(body, 204, null, "No Content"));
+
+        Assert.Null(result.ResourceJson);
+        Assert.Null(result.ResourceType);
+        Assert.Empty(result.EntryJson);
+    }
+
+    [Fact]
+    public void JsonThatIsNoResourceIsPassedThrough()
+    {
+        const string json = """{"status":"ok","jobs":[1,2]}""";
+
+        FhirResult result = FhirPayload.Read(Response(json, contentType: "application/json"));
+
+        Assert.Equal(json, result.ResourceJson);
+        Assert.Null(result.ResourceType);
+    }
+
+    [Fact]
+    public void ABodyThatIsNotJsonIsInvalid()
+    {
+        FhirSecurityException error = Assert.Throws<FhirSecurityException>(() => FhirPayload.Read(Response("<html>Login</html>", contentType: "text/html")));
+
+        Assert.Equal(ErrorIds.FhirResponseInvalid, error.ErrorId);
+        Assert.Equal(FailureCategory.ProtocolError, error.Category);
+        Assert.Equal(200, error.StatusCode);
+        Assert.Contains("text/html", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AServerResourceWithAnUnknownElementStillComesThrough()
+    {
+        FhirResult result = FhirPayload.Read(Response("""{"resourceType":"Patient","id":"p1","futureElement":"kept"}"""));
+
+        Assert.Equal("Patient", result.ResourceType);
+        Assert.Equal("kept", Parse(result.ResourceJson!).GetProperty("futureElement").GetString());
+    }
+
+    [Fact]
+    public void PreparesAValidResource()
+    {
+        PreparedBody body = FhirPayload.PrepareBody("""{"resourceType":"Patient","id":"p1","active":true,"name":[{"family":"Doe"}]}""");
+
+        Assert.Equal("Patient", body.ResourceType);
+        Assert.Equal("p1", body.Id);
+        Assert.Empty(body.Warnings);
+        JsonElement json = Parse(body.Json);
+        Assert.True(json.GetProperty("active").GetBoolean());
+        Assert.Equal("Doe", json.GetProperty("name")[0].GetProperty("family").GetString());
+    }
+
+    [Fact]
+    public void AnUnknownElementIsAWarningAndIsKept()
+    {
+        PreparedBody body = FhirPayload.PrepareBody("""{"resourceType":"Patient","id":"p1","favouriteColour":"blue"}""");
+
+        Assert.Equal("Patient", body.ResourceType);
+        Assert.Contains(body.Warnings, w => w.Contains("favouriteColour", StringComparison.Ordinal));
+        // The server decides: the element is sent, not silently dropped.
+        Assert.Equal("blue", Parse(body.Json).GetProperty("favouriteColour").GetString());
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("{\"resourceType\":")]
+    [InlineData("{\"name\":\"no resourceType\"}")]
+    [InlineData("{\"resourceType\":\"NoSuchResource\"}")]
+    [InlineData("42")]
+    public void TextThatIsNoResourceIsRefused(string json)
+    {
+        FhirSecurityException error = Assert.Throws<FhirSecurityException>(() => FhirPayload.PrepareBody(json));
+
+        Assert.Equal(ErrorIds.FhirBodyInvalid, error.ErrorId);
+        Assert.Equal(FailureCategory.InvalidArgument, error.Category);
+    }
+
+    [Fact]
+    public void AJsonPatchIsPassedThrough()
+    {
+        const string patch = """[{"op":"replace","path":"/active","value":false}]""";
+
+        PreparedBody body = FhirPayload.PrepareBody(patch);
+
+        Assert.Equal(patch, body.Json);
+        Assert.Null(body.ResourceType);
+        Assert.Empty(body.Warnings);
+    }
+
+    [Fact]
+    public void A404KeepsTheOperationOutcome()
+    {
+        const string outcome = """{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"not-found","diagnostics":"Patient/x is not known."}]}""";
+
+        FhirSecurityException error = FhirPayload.Failure(Response(outcome, 404, reason: "Not Found"), "GET");
+
+        Assert.Equal(ErrorIds.FhirRequestFailed, error.ErrorId);
+        Assert.Equal(FailureCategory.ObjectNotFound, error.Category);
+        Assert.Equal(404, error.StatusCode);
+        Assert.Equal(["error not-found: Patient/x is not known."], error.Issues);
+        Assert.Contains("GET " + Search, error.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 404 Not Found", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Patient/x is not known", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A422ListsEveryIssueWithWhereItIs()
+    {
+        const string outcome = """
+            {"resourceType":"OperationOutcome","issue":[
+              {"severity":"error","code":"required","diagnostics":"name is required","expression":["Patient.name"]},
+              {"severity":"warning","code":"value","details":{"text":"birthDate is in the future"}}]}
+            """;
+
+        FhirSecurityException error = FhirPayload.Failure(Response(outcome, 422, reason: "Unprocessable Entity"), "POST");
+
+        Assert.Equal(FailureCategory.InvalidData, error.Category);
+        Assert.Equal(422, error.StatusCode);
+        Assert.Equal(["error required: name is required at Patient.name", "warning value: birthDate is in the future"], error.Issues);
+        Assert.Contains("name is required at Patient.name | warning value: birthDate is in the future", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(401, FailureCategory.AuthenticationError)]
+    [InlineData(403, FailureCategory.SecurityError)]
+    [InlineData(409, FailureCategory.InvalidOperation)]
+    [InlineData(429, FailureCategory.ResourceUnavailable)]
+    [InlineData(503, FailureCategory.ResourceUnavailable)]
+    public void AFailureWithoutAnOutcomeStillHasStatusAndCategory(int status, FailureCategory category)
+    {
+        FhirSecurityException error = FhirPayload.Failure(Response("<html>gateway</html>", status, "text/html", "Error"), "GET");
+
+        Assert.Equal(status, error.StatusCode);
+        Assert.Equal(category, error.Category);
+        Assert.Empty(error.Issues);
+    }
+}
