@@ -96,9 +96,10 @@ public static class TokenClient
             throw Invalid(oauth, "the response has no access_token");
         }
 
-        if (root.TryGetProperty("token_type", out JsonElement type) && !string.Equals(type.GetString(), "Bearer", StringComparison.OrdinalIgnoreCase))
+        if (root.TryGetProperty("token_type", out JsonElement type)
+            && (type.ValueKind != JsonValueKind.String || !string.Equals(type.GetString(), "Bearer", StringComparison.OrdinalIgnoreCase)))
         {
-            throw Invalid(oauth, $"the token type is '{type.GetString()}', and only Bearer tokens are supported");
+            throw Invalid(oauth, $"the token type is '{type}', and only Bearer tokens are supported");
         }
 
         TimeSpan lifetime = DefaultLifetime;
@@ -127,8 +128,8 @@ public static class TokenClient
             using JsonDocument document = JsonDocument.Parse(body);
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
-                error = document.RootElement.TryGetProperty("error", out JsonElement e) ? e.GetString() : null;
-                description = document.RootElement.TryGetProperty("error_description", out JsonElement d) ? d.GetString() : null;
+                error = document.RootElement.TryGetProperty("error", out JsonElement e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+                description = document.RootElement.TryGetProperty("error_description", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
             }
         }
         catch (JsonException)

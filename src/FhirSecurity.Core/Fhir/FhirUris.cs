@@ -30,7 +30,9 @@ public static class FhirUris
             target = new Uri(baseUri, trimmed.TrimStart('/'));
 
             // A scheme without slashes (mailto:, urn:) replaces the base instead of resolving below it.
-            if (target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp)
+            // ../ segments would climb out of the FHIR base (to other APIs of the same server, with the credentials).
+            if ((target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp)
+                || !target.AbsolutePath.StartsWith(baseUri.AbsolutePath, StringComparison.Ordinal))
             {
                 throw PathInvalid(path);
             }

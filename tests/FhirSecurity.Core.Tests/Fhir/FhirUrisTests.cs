@@ -51,7 +51,9 @@ public sealed class FhirUrisTests
     [Theory]
     [InlineData("mailto:someone@example.org")]
     [InlineData("urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0")]
-    public void RefusesOtherSchemesWithoutSlashes(string path)
+    [InlineData("Patient/../../admin")]
+    [InlineData("../r5/Patient")]
+    public void RefusesPathsThatLeaveTheBase(string path)
     {
         Assert.Equal(ErrorIds.FhirPathInvalid, Assert.Throws<FhirSecurityException>(() => FhirUris.Resolve(Base, path, null)).ErrorId);
     }
