@@ -157,6 +157,9 @@ public sealed class FhirTestServer : IAsyncDisposable
         _tls.SetCertificate(certificate, chain ?? Pki.ChainFor(certificate));
     }
 
+    /// <summary>Every access token value this server issued (revoked ones too), for tests that prove tokens never leak.</summary>
+    public IReadOnlyCollection<string> IssuedTokenValues => _state.Tokens.EverIssued;
+
     /// <summary>Forgets every issued token, so the next Bearer request gets 401 invalid_token.</summary>
     public void RevokeAllTokens() => _state.Tokens.RevokeAll();
 

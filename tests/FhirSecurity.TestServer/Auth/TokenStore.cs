@@ -7,6 +7,10 @@ namespace FhirSecurity.TestServer;
 internal sealed class TokenStore(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _everIssued = new();
+
+    /// <summary>Every token value ever issued, revoked ones included: canaries for "a token never leaks" tests.</summary>
+    public IReadOnlyCollection<string> EverIssued => _everIssued.ToArray();
 
     public IssuedToken Issue(string clientId, IReadOnlyList<string> scopes, TimeSpan lifetime)
     {
@@ -14,6 +18,7 @@ internal sealed class TokenStore(TimeProvider time)
         var value = Base64Url(RandomNumberGenerator.GetBytes(32));
         var token = new IssuedToken(value, clientId, scopes, time.GetUtcNow() + lifetime);
         _tokens[value] = token;
+        _everIssued.Enqueue(value);
         return token;
     }
 

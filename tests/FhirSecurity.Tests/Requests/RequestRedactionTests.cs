@@ -5,7 +5,7 @@ using Xunit;
 namespace FhirSecurity.Tests.Requests;
 
 /// <summary>
-/// Canary password and client secret through Invoke-FhirRequest with -Verbose -Debug, on success and on every kind
+/// Canary password, client secret and every access token the server issued, through Invoke-FhirRequest with -Verbose -Debug, on success and on every kind
 /// of failure: neither may appear in any stream, error record or output.
 /// </summary>
 public sealed class RequestRedactionTests : ServerTest
@@ -36,11 +36,16 @@ public sealed class RequestRedactionTests : ServerTest
         runs.Add(RunWith("Invoke-FhirRequest o Patient/pat-0001" + Common));
         TestVaults.SetLocked(DefaultVault, false);
 
+        runs.Add(RunWith("Get-FhirTokenCache -Verbose -Debug; Get-FhirConnection; Get-FhirOAuth"));
+        string formatted = Session.RunFormatted("Get-FhirTokenCache | Format-List *; Invoke-FhirRequest o Patient/pat-0001 | Format-List *", Vars);
+
         Assert.True(runs.Count(r => r.Errors.Count > 0) >= 5, "the failure paths must really fail");
         Assert.Contains(runs, r => r.Verbose.Count > 0);
-        foreach (string canary in new[] { Password, ClientSecret })
+        Assert.True(Server.IssuedTokenValues.Count >= 2, "tokens were issued, so the token canaries are real");
+        foreach (string canary in new[] { Password, ClientSecret }.Concat(Server.IssuedTokenValues))
         {
             Assert.All(runs, r => Assert.DoesNotContain(canary, r.AllText()));
+            Assert.DoesNotContain(canary, formatted);
         }
     }
 }
