@@ -44,6 +44,8 @@ public static class ErrorIds
 
     // Calling servers.
     public const string TlsValidationFailed = nameof(TlsValidationFailed);
+    public const string TlsRevocationUnknown = nameof(TlsRevocationUnknown);
+    public const string TlsProtocolMismatch = nameof(TlsProtocolMismatch);
     public const string OAuthTokenRequestFailed = nameof(OAuthTokenRequestFailed);
     public const string OAuthTokenResponseInvalid = nameof(OAuthTokenResponseInvalid);
     public const string OAuthTokenEndpointUnreachable = nameof(OAuthTokenEndpointUnreachable);
