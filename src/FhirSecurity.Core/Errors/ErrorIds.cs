@@ -7,7 +7,7 @@ namespace FhirSecurity.Core.Errors;
 public static class ErrorIds
 {
     // Names and definitions.
-#pragma warning disable CS1591 // The names say what they are; docs/troubleshooting.md explains each.
+#pragma warning disable CS1591 // The names say what they are; docs/errors.md explains each.
     public const string InvalidDefinitionName = nameof(InvalidDefinitionName);
     public const string DefinitionAlreadyExists = nameof(DefinitionAlreadyExists);
     public const string DefinitionNotFound = nameof(DefinitionNotFound);
