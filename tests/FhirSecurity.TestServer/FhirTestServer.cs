@@ -1,9 +1,11 @@
 using System.Net;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -64,6 +66,9 @@ public sealed class FhirTestServer : IAsyncDisposable
     /// <summary>The certificate presented to new connections.</summary>
     public X509Certificate2 ServerCertificate => _tls.Certificate;
 
+    /// <summary>The TLS version of the last completed handshake (None before the first).</summary>
+    public SslProtocols LastTlsProtocol => _tls.LastProtocol;
+
     /// <summary>Request, connection and token counters.</summary>
     public ServerCounters Counters => _state.Counters;
 
@@ -96,7 +101,7 @@ public sealed class FhirTestServer : IAsyncDisposable
         var ownsPki = options.Pki is null;
         var pki = options.Pki ?? TestPki.Create();
         var state = new ServerState(options);
-        var tls = new TlsSettings(pki, options.ClientCertificateMode);
+        var tls = new TlsSettings(pki, options.ClientCertificateMode, options.ServerSslProtocols);
         var certificate = options.ServerCertificate ?? pki.ServerCertificate;
         tls.SetCertificate(certificate, ChainToSend(options, pki, certificate));
 
@@ -122,6 +127,7 @@ public sealed class FhirTestServer : IAsyncDisposable
                 listen.Use(next => connection =>
                 {
                     state.Counters.CountTlsHandshake();
+                    tls.LastProtocol = connection.Features.Get<ITlsHandshakeFeature>()?.Protocol ?? SslProtocols.None;
                     return next(connection);
                 });
             });

@@ -26,6 +26,12 @@ public sealed record ConnectionDefinition : Definition
     /// <summary>The CA bundle for <see cref="TlsValidationMode.CustomBundle"/>.</summary>
     public string? CaBundle { get; init; }
 
+    /// <summary>The oldest TLS version negotiated (TLS 1.2 unless raised to 1.3); nothing older is ever offered.</summary>
+    public TlsVersion MinimumTlsVersion { get; init; } = TlsVersion.Tls12;
+
+    /// <summary>Whether the server's certificate chain is checked for revocation.</summary>
+    public RevocationCheckMode RevocationMode { get; init; } = RevocationCheckMode.NoCheck;
+
     /// <summary>Per-request timeout in seconds.</summary>
     public int TimeoutSec { get; init; } = DefaultTimeoutSec;
 

@@ -56,6 +56,8 @@ public static class DefinitionDocument
                 root["oauth"] = connection.OAuth;
                 root["tlsValidation"] = connection.TlsValidation.ToString();
                 root["caBundle"] = connection.CaBundle;
+                root["minimumTlsVersion"] = TlsVersions.ToText(connection.MinimumTlsVersion);
+                root["revocationMode"] = connection.RevocationMode.ToString();
                 root["timeoutSec"] = connection.TimeoutSec;
                 root["allowUnencryptedAuthentication"] = connection.AllowUnencryptedAuthentication;
                 break;
@@ -132,6 +134,10 @@ public static class DefinitionDocument
                 OAuth = reader.OptionalString("oauth"),
                 TlsValidation = reader.Enum<TlsValidationMode>("tlsValidation"),
                 CaBundle = reader.OptionalString("caBundle"),
+                // Both fields came after the first release: a document without them reads as the defaults, so
+                // documents written by earlier builds keep working under schema 1.
+                MinimumTlsVersion = ReadMinimumTlsVersion(reader.OptionalString("minimumTlsVersion"), secretName),
+                RevocationMode = ReadRevocationMode(reader.OptionalString("revocationMode"), secretName),
                 TimeoutSec = reader.Int("timeoutSec"),
                 AllowUnencryptedAuthentication = reader.Bool("allowUnencryptedAuthentication"),
             },
@@ -167,6 +173,28 @@ public static class DefinitionDocument
             $"The secret '{secretName}' uses the client authentication method '{wire}', which this version of FhirSecurity does not know. Update the module: Update-Module FhirSecurity.",
             secretName),
     };
+
+    private static TlsVersion ReadMinimumTlsVersion(string? text, string secretName)
+        => text is null ? TlsVersion.Tls12
+            : TlsVersions.TryParse(text, out TlsVersion version) ? version
+            : throw Newer(secretName, $"the minimum TLS version '{text}'");
+
+    private static RevocationCheckMode ReadRevocationMode(string? text, string secretName) => text switch
+    {
+        null or nameof(RevocationCheckMode.NoCheck) => RevocationCheckMode.NoCheck,
+        nameof(RevocationCheckMode.Online) => RevocationCheckMode.Online,
+        nameof(RevocationCheckMode.Offline) => RevocationCheckMode.Offline,
+        _ => throw Newer(secretName, $"the revocation mode '{text}'"),
+    };
+
+    // A value this build does not know is most likely from a newer module (as for client authentication methods):
+    // refuse it rather than fall back to a weaker setting.
+    private static FhirSecurityException Newer(string secretName, string what)
+        => new(
+            ErrorIds.DefinitionSchemaUnsupported,
+            FailureCategory.InvalidData,
+            $"The secret '{secretName}' uses {what}, which this version of FhirSecurity does not know. Update the module: Update-Module FhirSecurity.",
+            secretName);
 
     private static FhirSecurityException Corrupt(string secretName, string why)
         => new(

@@ -7,7 +7,7 @@ namespace FhirSecurity.Core.Errors;
 public static class ErrorIds
 {
     // Names and definitions.
-#pragma warning disable CS1591 // The names say what they are; docs/troubleshooting.md explains each.
+#pragma warning disable CS1591 // The names say what they are; docs/errors.md explains each.
     public const string InvalidDefinitionName = nameof(InvalidDefinitionName);
     public const string DefinitionAlreadyExists = nameof(DefinitionAlreadyExists);
     public const string DefinitionNotFound = nameof(DefinitionNotFound);
@@ -44,6 +44,8 @@ public static class ErrorIds
 
     // Calling servers.
     public const string TlsValidationFailed = nameof(TlsValidationFailed);
+    public const string TlsRevocationUnknown = nameof(TlsRevocationUnknown);
+    public const string TlsProtocolMismatch = nameof(TlsProtocolMismatch);
     public const string OAuthTokenRequestFailed = nameof(OAuthTokenRequestFailed);
     public const string OAuthTokenResponseInvalid = nameof(OAuthTokenResponseInvalid);
     public const string OAuthTokenEndpointUnreachable = nameof(OAuthTokenEndpointUnreachable);

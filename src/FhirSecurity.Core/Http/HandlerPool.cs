@@ -4,7 +4,8 @@ using System.Net;
 namespace FhirSecurity.Core.Http;
 
 /// <summary>
-/// One pooled <see cref="SocketsHttpHandler"/> per TLS policy for the whole process, so keep-alive connections
+/// One pooled <see cref="SocketsHttpHandler"/> per TLS policy (validation mode, CA bundle, minimum TLS version,
+/// revocation mode) for the whole process, so keep-alive connections
 /// and TLS sessions are reused across calls, connections and runspaces that validate the same way. Redirects are
 /// not followed by the handler: the module decides where credentials may go.
 /// </summary>
@@ -38,6 +39,9 @@ public sealed class HandlerPool
             UseCookies = false,
         };
         handler.SslOptions.RemoteCertificateValidationCallback = policy.Validate;
+        // Explicit, not the platform default (None), which on some systems still allows TLS 1.0 and 1.1.
+        handler.SslOptions.EnabledSslProtocols = policy.EnabledProtocols;
+        handler.SslOptions.CertificateRevocationCheckMode = policy.PlatformRevocationMode;
 
         // Timeouts are per request (the connection's TimeoutSec), enforced with cancellation.
         return new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Security;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -12,18 +13,28 @@ namespace FhirSecurity.Core.Http;
 /// How one connection validates server certificates. <c>CustomBundle</c> builds the chain only to the bundle's
 /// roots (<see cref="X509ChainPolicy.CustomTrustStore"/>), with the bundle's intermediates as extra material, and
 /// still requires the host name to match; <c>Default</c> is the platform's own validation; <c>Skip</c> accepts
-/// anything. The reason for the last refusal per host is kept, so an error can say why.
+/// anything. Only TLS 1.2 and 1.3 (or 1.3 alone) are offered, and the chain is checked for revocation as the
+/// connection says. The reason for the last refusal per host is kept, so an error can say why.
 /// </summary>
 public sealed class TlsPolicy
 {
+    // What a revocation check that could not reach a verdict reports (no CRL/OCSP published, unreachable, not cached).
+    private const X509ChainStatusFlags RevocationUnknownFlags = X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
+
     private readonly X509Certificate2Collection _roots = [];
     private readonly X509Certificate2Collection _intermediates = [];
-    private readonly ConcurrentDictionary<string, string> _lastFailure = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, TlsRefusal> _lastFailure = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Creates the policy for a mode; <paramref name="bundle"/> is required for CustomBundle.</summary>
-    public TlsPolicy(TlsValidationMode mode, CaBundle? bundle)
+    /// <param name="mode">How the certificate is validated.</param>
+    /// <param name="bundle">The CA bundle for CustomBundle, else null.</param>
+    /// <param name="minimumVersion">The oldest TLS version offered.</param>
+    /// <param name="revocationMode">Whether the chain is checked for revocation (Default and CustomBundle).</param>
+    public TlsPolicy(TlsValidationMode mode, CaBundle? bundle, TlsVersion minimumVersion = TlsVersion.Tls12, RevocationCheckMode revocationMode = RevocationCheckMode.NoCheck)
     {
         Mode = mode;
+        MinimumVersion = minimumVersion;
+        RevocationMode = revocationMode;
         if (mode == TlsValidationMode.CustomBundle)
         {
             ArgumentNullException.ThrowIfNull(bundle);
@@ -33,23 +44,43 @@ public sealed class TlsPolicy
             }
         }
 
-        Fingerprint = mode + ":" + (bundle is null ? "-" : Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(bundle.Pem))));
+        // Every setting that changes what the handler accepts, so policies that differ never share a pooled handler.
+        Fingerprint = mode + ":" + (bundle is null ? "-" : Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(bundle.Pem))))
+            + ":tls" + TlsVersions.ToText(minimumVersion) + ":revocation-" + revocationMode;
     }
 
     /// <summary>The validation mode.</summary>
     public TlsValidationMode Mode { get; }
 
+    /// <summary>The oldest TLS version offered.</summary>
+    public TlsVersion MinimumVersion { get; }
+
+    /// <summary>Whether the chain is checked for revocation (ignored by Skip).</summary>
+    public RevocationCheckMode RevocationMode { get; }
+
+    /// <summary>The protocols to enable on the handler: TLS 1.2 and 1.3, or 1.3 alone. Never anything older.</summary>
+    public SslProtocols EnabledProtocols => MinimumVersion == TlsVersion.Tls13 ? SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13;
+
+    /// <summary>
+    /// The revocation check for the platform's own chain (<see cref="SslClientAuthenticationOptions.CertificateRevocationCheckMode"/>):
+    /// the connection's for Default; none for CustomBundle, which builds its own chain, and Skip, which looks at nothing.
+    /// </summary>
+    public X509RevocationMode PlatformRevocationMode => Mode == TlsValidationMode.Default ? ToX509(RevocationMode) : X509RevocationMode.NoCheck;
+
     /// <summary>Identifies the policy for pooling: equal fingerprints validate identically.</summary>
     public string Fingerprint { get; }
 
     /// <summary>Why the last certificate presented by <paramref name="host"/> was refused, or null.</summary>
-    public string? LastFailure(string host) => _lastFailure.TryGetValue(host, out string? reason) ? reason : null;
+    public string? LastFailure(string host) => LastRefusal(host)?.Reason;
+
+    /// <summary>The last refusal of a certificate presented by <paramref name="host"/>, or null.</summary>
+    public TlsRefusal? LastRefusal(string host) => _lastFailure.TryGetValue(host, out TlsRefusal? refusal) ? refusal : null;
 
     /// <summary>The callback for <see cref="SslClientAuthenticationOptions.RemoteCertificateValidationCallback"/>.</summary>
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? platformChain, SslPolicyErrors errors)
     {
         string host = (sender as SslStream)?.TargetHostName ?? string.Empty;
-        string? failure = Mode switch
+        TlsRefusal? failure = Mode switch
         {
             TlsValidationMode.Skip => null,
             TlsValidationMode.Default => DescribeDefault(errors, platformChain, certificate, host),
@@ -66,16 +97,16 @@ public sealed class TlsPolicy
         return false;
     }
 
-    private string? ValidateAgainstBundle(X509Certificate? presented, X509Chain? platformChain, SslPolicyErrors errors, string host)
+    private TlsRefusal? ValidateAgainstBundle(X509Certificate? presented, X509Chain? platformChain, SslPolicyErrors errors, string host)
     {
         if (presented is null)
         {
-            return "the server presented no certificate";
+            return new TlsRefusal("the server presented no certificate", false);
         }
 
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
         {
-            return NameMismatch(presented, host);
+            return new TlsRefusal(NameMismatch(presented, host), false);
         }
 
         using var chain = new X509Chain();
@@ -89,15 +120,20 @@ public sealed class TlsPolicy
             chain.ChainPolicy.ExtraStore.AddRange(platformChain.ChainPolicy.ExtraStore);
         }
 
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.RevocationMode = ToX509(RevocationMode);
         chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
         using var leaf = new X509Certificate2(presented);
-        return chain.Build(leaf)
-            ? null
-            : $"the certificate '{leaf.Subject}' does not chain to the CA bundle: {DescribeChain(chain)}";
+        if (chain.Build(leaf))
+        {
+            return null;
+        }
+
+        return OnlyRevocationUnknown(chain)
+            ? RevocationUnknown(leaf.Subject, chain)
+            : new TlsRefusal($"the certificate '{leaf.Subject}' does not chain to the CA bundle: {DescribeChain(chain)}", false);
     }
 
-    private static string? DescribeDefault(SslPolicyErrors errors, X509Chain? chain, X509Certificate? presented, string host)
+    private TlsRefusal? DescribeDefault(SslPolicyErrors errors, X509Chain? chain, X509Certificate? presented, string host)
     {
         if (errors == SslPolicyErrors.None)
         {
@@ -106,16 +142,40 @@ public sealed class TlsPolicy
 
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable) || presented is null)
         {
-            return "the server presented no certificate";
+            return new TlsRefusal("the server presented no certificate", false);
         }
 
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
         {
-            return NameMismatch(presented, host);
+            return new TlsRefusal(NameMismatch(presented, host), false);
         }
 
-        return $"the certificate '{presented.Subject}' is not trusted by the system trust store: {(chain is null ? "no chain" : DescribeChain(chain))}";
+        if (chain is not null && OnlyRevocationUnknown(chain))
+        {
+            return RevocationUnknown(presented.Subject, chain);
+        }
+
+        return new TlsRefusal($"the certificate '{presented.Subject}' is not trusted by the system trust store: {(chain is null ? "no chain" : DescribeChain(chain))}", false);
     }
+
+    // Revocation counts as the reason only when it is the sole problem: an untrusted or expired chain is refused
+    // as such, whatever its revocation status.
+    private static bool OnlyRevocationUnknown(X509Chain chain)
+    {
+        X509ChainStatusFlags all = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (acc, s) => acc | s.Status);
+        all = chain.ChainElements.SelectMany(e => e.ChainElementStatus).Aggregate(all, (acc, s) => acc | s.Status);
+        return all != X509ChainStatusFlags.NoError && (all & ~RevocationUnknownFlags) == X509ChainStatusFlags.NoError;
+    }
+
+    private TlsRefusal RevocationUnknown(string subject, X509Chain chain)
+        => new($"the revocation status of the certificate '{subject}' or its issuers could not be determined ({RevocationMode} revocation checking): {DescribeChain(chain)}", true);
+
+    private static X509RevocationMode ToX509(RevocationCheckMode mode) => mode switch
+    {
+        RevocationCheckMode.Online => X509RevocationMode.Online,
+        RevocationCheckMode.Offline => X509RevocationMode.Offline,
+        _ => X509RevocationMode.NoCheck,
+    };
 
     private static string NameMismatch(X509Certificate presented, string host)
     {
@@ -134,3 +194,8 @@ public sealed class TlsPolicy
         return statuses.Length > 0 ? statuses : "chain could not be built";
     }
 }
+
+/// <summary>Why a server certificate was refused.</summary>
+/// <param name="Reason">What was wrong: the chain status, or the names the certificate is for against the host called.</param>
+/// <param name="RevocationUnknown">True when the chain was otherwise acceptable but its revocation status could not be determined.</param>
+public sealed record TlsRefusal(string Reason, bool RevocationUnknown);

@@ -10,6 +10,8 @@ public sealed class FhirConnectionInfo
         string? oAuth,
         FhirTlsValidation tlsValidation,
         string? caBundle,
+        string minimumTlsVersion,
+        FhirRevocationMode revocationMode,
         int timeoutSec,
         bool allowUnencryptedAuthentication,
         string vault,
@@ -22,6 +24,8 @@ public sealed class FhirConnectionInfo
         OAuth = oAuth;
         TlsValidation = tlsValidation;
         CaBundle = caBundle;
+        MinimumTlsVersion = minimumTlsVersion;
+        RevocationMode = revocationMode;
         TimeoutSec = timeoutSec;
         AllowUnencryptedAuthentication = allowUnencryptedAuthentication;
         Vault = vault;
@@ -55,6 +59,12 @@ public sealed class FhirConnectionInfo
 
     /// <summary>The CA bundle for CustomBundle validation, if any.</summary>
     public string? CaBundle { get; }
+
+    /// <summary>The oldest TLS version negotiated: "1.2" (the default) or "1.3".</summary>
+    public string MinimumTlsVersion { get; }
+
+    /// <summary>Whether the server's certificate chain is checked for revocation.</summary>
+    public FhirRevocationMode RevocationMode { get; }
 
     /// <summary>Per-request timeout in seconds.</summary>
     public int TimeoutSec { get; }

@@ -30,7 +30,7 @@ internal static class Views
             d.Updated);
 
     public static FhirConnectionInfo Of(ConnectionDefinition d, string vault)
-        => new(d.Name, d.BaseUri, d.BasicAuth, d.OAuth, ToView(d.TlsValidation), d.CaBundle, d.TimeoutSec, d.AllowUnencryptedAuthentication, vault, d.Revision, d.Updated);
+        => new(d.Name, d.BaseUri, d.BasicAuth, d.OAuth, ToView(d.TlsValidation), d.CaBundle, TlsVersions.ToText(d.MinimumTlsVersion), ToView(d.RevocationMode), d.TimeoutSec, d.AllowUnencryptedAuthentication, vault, d.Revision, d.Updated);
 
     public static FhirClientAuthentication ToView(OAuthClientAuthentication method) => method switch
     {
@@ -47,4 +47,12 @@ internal static class Views
     public static FhirTlsValidation ToView(TlsValidationMode mode) => (FhirTlsValidation)Enum.Parse(typeof(FhirTlsValidation), mode.ToString());
 
     public static TlsValidationMode ToEngine(FhirTlsValidation mode) => Enum.Parse<TlsValidationMode>(mode.ToString());
+
+    public static FhirRevocationMode ToView(RevocationCheckMode mode) => Enum.Parse<FhirRevocationMode>(mode.ToString());
+
+    public static RevocationCheckMode ToEngine(FhirRevocationMode mode) => Enum.Parse<RevocationCheckMode>(mode.ToString());
+
+    /// <summary>"1.2" or "1.3" as the engine's version; the parameters' ValidateSet lets nothing else through.</summary>
+    public static TlsVersion ToTlsVersion(string text)
+        => TlsVersions.TryParse(text, out TlsVersion version) ? version : throw new ArgumentException($"Unknown TLS version '{text}'.", nameof(text));
 }

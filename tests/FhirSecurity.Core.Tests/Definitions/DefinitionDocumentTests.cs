@@ -50,6 +50,55 @@ public sealed class DefinitionDocumentTests
     }
 
     [Fact]
+    public void Connection_round_trips_minimum_TLS_version_and_revocation_mode()
+    {
+        var original = Samples.Connection() with { MinimumTlsVersion = TlsVersion.Tls13, RevocationMode = RevocationCheckMode.Online };
+
+        string document = DefinitionDocument.Serialize(original);
+        var read = (ConnectionDefinition)DefinitionDocument.Deserialize(document, DefinitionKind.Connection, "s");
+
+        JsonObject json = JsonNode.Parse(document)!.AsObject();
+        Assert.Equal("1.3", (string)json["minimumTlsVersion"]!);
+        Assert.Equal("Online", (string)json["revocationMode"]!);
+        Assert.Equal(TlsVersion.Tls13, read.MinimumTlsVersion);
+        Assert.Equal(RevocationCheckMode.Online, read.RevocationMode);
+    }
+
+    [Fact]
+    public void Connection_document_of_the_previous_build_reads_with_TLS_12_and_no_revocation_check()
+    {
+        // Exactly what the build before minimumTlsVersion/revocationMode wrote: same schema version, fields absent.
+        const string previous = """
+            {"fhirSecurity":1,"kind":"Connection","name":"ehr","revision":3,"updated":"2026-01-05T10:00:00.0000000+00:00",
+             "baseUri":"https://fhir.example.org/r4/","basicAuth":null,"oauth":null,"tlsValidation":"Default","caBundle":null,
+             "timeoutSec":100,"allowUnencryptedAuthentication":false}
+            """;
+
+        var read = (ConnectionDefinition)DefinitionDocument.Deserialize(previous, DefinitionKind.Connection, "s");
+
+        Assert.Equal(1, DefinitionDocument.SchemaVersion);
+        Assert.Equal(TlsVersion.Tls12, read.MinimumTlsVersion);
+        Assert.Equal(RevocationCheckMode.NoCheck, read.RevocationMode);
+        Assert.Equal(3, read.Revision);
+    }
+
+    [Theory]
+    [InlineData("minimumTlsVersion", "1.4")]
+    [InlineData("minimumTlsVersion", "1.1")]
+    [InlineData("revocationMode", "Stapled")]
+    [InlineData("revocationMode", "1")]
+    public void Unknown_TLS_settings_are_refused_not_weakened(string field, string value)
+    {
+        JsonObject json = JsonNode.Parse(DefinitionDocument.Serialize(Samples.Connection()))!.AsObject();
+        json[field] = value;
+
+        var ex = Assert.Throws<FhirSecurityException>(() => DefinitionDocument.Deserialize(json.ToJsonString(), DefinitionKind.Connection, "s"));
+
+        Assert.Equal(ErrorIds.DefinitionSchemaUnsupported, ex.ErrorId);
+        Assert.Contains("Update-Module", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Document_carries_schema_version_and_kind()
     {
         JsonObject json = JsonNode.Parse(DefinitionDocument.Serialize(Samples.Basic()))!.AsObject();

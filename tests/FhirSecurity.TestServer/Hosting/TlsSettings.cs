@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
@@ -8,12 +9,21 @@ namespace FhirSecurity.TestServer;
 /// The server side of TLS: which certificate and chain to present (swappable while running) and how to check
 /// client certificates.
 /// </summary>
-internal sealed class TlsSettings(TestPki pki, ClientCertificateMode clientCertificateMode)
+internal sealed class TlsSettings(TestPki pki, ClientCertificateMode clientCertificateMode, SslProtocols? protocols = null)
 {
+    private int _lastProtocol;
+
     // One reference, so a handshake never sees the new certificate with the old context or back.
     private volatile Presented? _presented;
 
     public X509Certificate2 Certificate => Current.Certificate;
+
+    /// <summary>The protocol of the last completed handshake, or None before the first.</summary>
+    public SslProtocols LastProtocol
+    {
+        get => (SslProtocols)Volatile.Read(ref _lastProtocol);
+        set => Volatile.Write(ref _lastProtocol, (int)value);
+    }
 
     private Presented Current => _presented ?? throw new InvalidOperationException("No server certificate set.");
 
@@ -26,6 +36,7 @@ internal sealed class TlsSettings(TestPki pki, ClientCertificateMode clientCerti
     public SslServerAuthenticationOptions CreateOptions() => new()
     {
         ServerCertificateContext = Current.Context,
+        EnabledSslProtocols = protocols ?? SslProtocols.None,
         ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
         ClientCertificateRequired = clientCertificateMode is ClientCertificateMode.AllowCertificate or ClientCertificateMode.RequireCertificate,
         RemoteCertificateValidationCallback = ValidateClientCertificate,

@@ -1,3 +1,4 @@
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
@@ -20,6 +21,9 @@ public sealed class FhirTestServerOptions
 
     /// <summary>Whether to ask for a TLS client certificate; one is accepted only if it chains to the PKI root with the clientAuth EKU.</summary>
     public ClientCertificateMode ClientCertificateMode { get; init; } = ClientCertificateMode.NoCertificate;
+
+    /// <summary>The TLS versions the server offers; null leaves the platform default (TLS 1.2 and 1.3 with OpenSSL 3).</summary>
+    public SslProtocols? ServerSslProtocols { get; init; }
 
     /// <summary>Number of patients in the store at start.</summary>
     public int SeedPatientCount { get; init; } = 25;

@@ -42,6 +42,15 @@ public sealed class NewFhirConnectionCommand : FhirCommand
     [ValidateNotNullOrEmpty]
     public string? CaBundle { get; set; }
 
+    /// <summary>The oldest TLS version to negotiate: 1.2 (the default) or 1.3. Nothing older is ever used.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateSet("1.2", "1.3")]
+    public string MinimumTlsVersion { get; set; } = "1.2";
+
+    /// <summary>Whether to check the server's certificate chain for revocation: NoCheck (the default), Online or Offline.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public FhirRevocationMode RevocationMode { get; set; } = FhirRevocationMode.NoCheck;
+
     /// <summary>Per-request timeout in seconds (default 100).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, ConnectionDefinition.MaxTimeoutSec)]
@@ -71,6 +80,8 @@ public sealed class NewFhirConnectionCommand : FhirCommand
                 OAuth = ParameterSetName == OAuthSet ? OAuth : null,
                 TlsValidation = Views.ToEngine(IsBound(nameof(TlsValidation)) || CaBundle is null ? TlsValidation : FhirTlsValidation.CustomBundle),
                 CaBundle = CaBundle,
+                MinimumTlsVersion = Views.ToTlsVersion(MinimumTlsVersion),
+                RevocationMode = Views.ToEngine(RevocationMode),
                 TimeoutSec = TimeoutSec,
                 AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
             };

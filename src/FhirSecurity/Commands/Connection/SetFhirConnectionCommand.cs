@@ -47,6 +47,15 @@ public sealed class SetFhirConnectionCommand : FhirCommand
     [ValidateNotNullOrEmpty]
     public string? CaBundle { get; set; }
 
+    /// <summary>A new oldest TLS version to negotiate: 1.2 or 1.3.</summary>
+    [Parameter]
+    [ValidateSet("1.2", "1.3")]
+    public string? MinimumTlsVersion { get; set; }
+
+    /// <summary>A new revocation check: NoCheck, Online or Offline.</summary>
+    [Parameter]
+    public FhirRevocationMode? RevocationMode { get; set; }
+
     /// <summary>A new per-request timeout in seconds.</summary>
     [Parameter]
     [ValidateRange(1, ConnectionDefinition.MaxTimeoutSec)]
@@ -70,6 +79,8 @@ public sealed class SetFhirConnectionCommand : FhirCommand
         {
             BaseUri = BaseUri is null ? current.BaseUri : ConnectionDefinition.NormalizeBaseUri(BaseUri),
             TimeoutSec = TimeoutSec ?? current.TimeoutSec,
+            MinimumTlsVersion = MinimumTlsVersion is null ? current.MinimumTlsVersion : Views.ToTlsVersion(MinimumTlsVersion),
+            RevocationMode = RevocationMode is { } revocation ? Views.ToEngine(revocation) : current.RevocationMode,
             AllowUnencryptedAuthentication = IsBound(nameof(AllowUnencryptedAuthentication)) ? AllowUnencryptedAuthentication.IsPresent : current.AllowUnencryptedAuthentication,
         };
 
