@@ -50,6 +50,7 @@ public static class TokenClient
                 TimeSpan? retryAfter = null;
                 FhirSecurityException? failure = null;
                 string passing;
+                TimeSpan started = watch.Elapsed;
                 try
                 {
                     using HttpRequestMessage request = NewRequest(oauth);
@@ -80,7 +81,7 @@ public static class TokenClient
                     (status, body, passing) = (default, string.Empty, failure.Message);
                 }
 
-                TimeSpan? wait = retry.Delay(attempt, retryAfter, timeout - watch.Elapsed, Random.Shared.NextDouble());
+                TimeSpan? wait = retry.Delay(attempt, retryAfter, timeout - watch.Elapsed, Random.Shared.NextDouble(), watch.Elapsed - started);
                 if (wait is null)
                 {
                     throw failure ?? Refused(status, body, oauth);

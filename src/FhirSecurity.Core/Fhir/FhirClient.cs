@@ -48,6 +48,7 @@ public sealed class FhirClient
         {
             for (int attempt = 1; ; attempt++)
             {
+                TimeSpan started = watch.Elapsed;
                 Outcome outcome = await FollowRedirectsAsync(request, deadline.Token, cancellation, verbose).ConfigureAwait(false);
                 string? passing = outcome.Failure is { } failure
                     ? (outcome.Transient ? failure.Message : null)
@@ -65,7 +66,7 @@ public sealed class FhirClient
 
                 TimeSpan remaining = request.Timeout - watch.Elapsed;
                 TimeSpan? retryAfter = outcome.Response?.RetryAfter;
-                TimeSpan? wait = retry.Delay(attempt, retryAfter, remaining, Random.Shared.NextDouble());
+                TimeSpan? wait = retry.Delay(attempt, retryAfter, remaining, Random.Shared.NextDouble(), watch.Elapsed - started);
                 if (wait is null)
                 {
                     verbose?.Invoke(attempt > retry.MaximumRetryCount

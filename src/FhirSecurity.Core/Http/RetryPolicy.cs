@@ -24,6 +24,11 @@ public sealed record RetryPolicy(int MaximumRetryCount, TimeSpan Interval, bool 
     /// <summary>The longest backoff between two attempts, unless the interval itself is longer.</summary>
     public static readonly TimeSpan MaximumBackoff = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The least time a retry is given: one started with less left would only turn the server's answer into a timeout.
+    /// </summary>
+    public static readonly TimeSpan MinimumAttemptTime = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Three retries from one second, idempotent methods only: what Invoke-FhirRequest does by default.</summary>
     public static RetryPolicy Default { get; } = new(3, TimeSpan.FromSeconds(1));
 
@@ -112,9 +117,10 @@ public sealed record RetryPolicy(int MaximumRetryCount, TimeSpan Interval, bool 
     /// <summary>
     /// The wait before retry number <paramref name="retry"/>, or null when there is to be none: the retries are used
     /// up, or the wait (the server's <paramref name="retryAfter"/> if it sent one, else the backoff) would not leave
-    /// time for another attempt in <paramref name="remaining"/>.
+    /// time in <paramref name="remaining"/> for another attempt, taken to need <paramref name="attempt"/> (what the
+    /// last one took) and at least <see cref="MinimumAttemptTime"/>.
     /// </summary>
-    public TimeSpan? Delay(int retry, TimeSpan? retryAfter, TimeSpan remaining, double jitter)
+    public TimeSpan? Delay(int retry, TimeSpan? retryAfter, TimeSpan remaining, double jitter, TimeSpan attempt = default)
     {
         if (retry > MaximumRetryCount)
         {
@@ -125,6 +131,6 @@ public sealed record RetryPolicy(int MaximumRetryCount, TimeSpan Interval, bool 
 
         // Retrying earlier than the server asked would likely be refused again; waiting until the deadline leaves no
         // time to send. Either way the answer in hand is the most useful one to give back.
-        return wait < remaining ? wait : null;
+        return wait + (attempt > MinimumAttemptTime ? attempt : MinimumAttemptTime) <= remaining ? wait : null;
     }
 }

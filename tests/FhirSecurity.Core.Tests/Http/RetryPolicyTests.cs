@@ -138,6 +138,17 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
+    public void TheWaitLeavesTimeForAnAttemptAsLongAsTheLast()
+    {
+        var policy = new RetryPolicy(3, TimeSpan.FromSeconds(1));
+
+        Assert.Equal(TimeSpan.FromSeconds(1), policy.Delay(1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 1, TimeSpan.FromSeconds(1)));
+        Assert.Null(policy.Delay(1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), 1, TimeSpan.FromSeconds(1.5)));
+        // However fast the last attempt, a retry gets at least the minimum.
+        Assert.Null(policy.Delay(1, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1) + RetryPolicy.MinimumAttemptTime - TimeSpan.FromMilliseconds(1), 1, TimeSpan.Zero));
+    }
+
+    [Fact]
     public void TransportFailuresArePassingButNotTlsDnsOrCancellation()
     {
         Assert.True(RetryPolicy.IsTransient(new HttpRequestException("refused", new SocketException((int)SocketError.ConnectionRefused))));
