@@ -82,6 +82,35 @@ public sealed class RedirectAndRetryTests : ServerTest
     }
 
     [Fact]
+    public void Each_hop_decides_its_credentials_by_its_own_origin()
+    {
+        NewOAuthConnection();
+        Server.Faults.Enqueue(Moved, Fault.Redirect(new Uri(Other.Origin, "/bounce").AbsoluteUri, 302));
+        Other.Faults.Enqueue("/bounce", Fault.Redirect(new Uri(Server.OAuthBase, "Patient/pat-0001").AbsoluteUri, 302));
+
+        PsResult result = RunWithOk("Invoke-FhirRequest c Patient/moved");
+
+        Assert.Equal("pat-0001", Prop(Assert.Single(result.Output), "id"));
+        Assert.Equal(0, Other.Counters.RequestsWithAuthorization);
+        // The token request, the first hop and the last one (back on the connection's origin).
+        Assert.Equal(3, Server.Counters.RequestsWithAuthorization);
+    }
+
+    [Fact]
+    public void A_401_from_another_origin_is_not_replayed()
+    {
+        NewBasicConnection();
+        Server.Faults.Enqueue("/basic/fhir/Patient/moved", Fault.Redirect(new Uri(Other.BasicBase, "Patient/pat-0001").AbsoluteUri, 302));
+
+        PsResult result = RunWith("Invoke-FhirRequest c Patient/moved -Verbose");
+
+        Assert.Equal(401, StatusOf(result));
+        Assert.Equal(1, Other.Counters.TotalRequests);
+        Assert.Equal(0, Other.Counters.RequestsWithAuthorization);
+        Assert.DoesNotContain(result.Verbose, v => v.Message.Contains("retrying once"));
+    }
+
+    [Fact]
     public void A_redirect_from_https_to_http_is_refused_and_nothing_is_sent()
     {
         using var plain = new TcpListener(IPAddress.Loopback, 0);

@@ -103,7 +103,8 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
             };
 
             FhirResponse response = Send(connection, request);
-            if (response.StatusCode == 401 && connection.Connection.HasAuthentication)
+            // A 401 from another origin (after a redirect) is not about this connection's credentials: none went there.
+            if (response.StatusCode == 401 && connection.Connection.HasAuthentication && FhirUris.SameOrigin(response.Uri, connection.Connection.BaseUri))
             {
                 // The definition may have changed in the vault (a rotated secret); the refused token is already dropped.
                 WriteVerbose("401 Unauthorized: reading the connection's definitions again and retrying once.");
