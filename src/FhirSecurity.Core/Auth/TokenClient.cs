@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -20,10 +21,85 @@ public static class TokenClient
     /// <summary>The lifetime assumed when the server omits <c>expires_in</c> (RFC 6749 5.1 makes it optional).</summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(5);
 
-    /// <summary>Requests a new token.</summary>
-    public static async Task<AccessToken> RequestAsync(OAuthDefinition oauth, HttpClient http, TlsPolicy tls, TimeProvider clock, TimeSpan timeout, CancellationToken cancellation)
+    /// <summary>
+    /// Requests a new token within <paramref name="timeout"/>. With <paramref name="retry"/>, an answer that says
+    /// "try later" (429, 503, ...; its <c>Retry-After</c> honoured) or a passing transport failure is retried within
+    /// the same timeout: a token request is safe to repeat. Without it, the request is sent once.
+    /// <paramref name="verbose"/> hears each retry.
+    /// </summary>
+    public static async Task<AccessToken> RequestAsync(
+        OAuthDefinition oauth,
+        HttpClient http,
+        TlsPolicy tls,
+        TimeProvider clock,
+        TimeSpan timeout,
+        CancellationToken cancellation,
+        RetryPolicy? retry = null,
+        Action<string>? verbose = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, oauth.TokenUrl) { Content = new FormUrlEncodedContent(Form(oauth)) };
+        retry ??= RetryPolicy.None;
+        var watch = Stopwatch.StartNew();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                string body;
+                HttpStatusCode status;
+                TimeSpan? retryAfter = null;
+                FhirSecurityException? failure = null;
+                string passing;
+                TimeSpan started = watch.Elapsed;
+                try
+                {
+                    using HttpRequestMessage request = NewRequest(oauth);
+                    using HttpResponseMessage response = await http.SendAsync(request, deadline.Token).ConfigureAwait(false);
+                    status = response.StatusCode;
+                    body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+                    if ((int)status is >= 200 and < 300)
+                    {
+                        return ReadToken(body, oauth, clock.GetUtcNow());
+                    }
+
+                    if (!RetryPolicy.IsRetryableStatus((int)status))
+                    {
+                        throw Refused(status, body, oauth);
+                    }
+
+                    retryAfter = RetryPolicy.RetryAfter(response.Headers.RetryAfter, clock.GetUtcNow());
+                    passing = $"HTTP {(int)status}";
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException && !deadline.IsCancellationRequested)
+                {
+                    failure = TransportFailures.From(ex as HttpRequestException ?? new HttpRequestException(ex.Message, ex), tls, oauth.TokenUrl, "the token endpoint", ErrorIds.OAuthTokenEndpointUnreachable);
+                    if (!RetryPolicy.IsTransient(ex))
+                    {
+                        throw failure;
+                    }
+
+                    (status, body, passing) = (default, string.Empty, failure.Message);
+                }
+
+                TimeSpan? wait = retry.Delay(attempt, retryAfter, timeout - watch.Elapsed, Random.Shared.NextDouble(), watch.Elapsed - started);
+                if (wait is null)
+                {
+                    throw failure ?? Refused(status, body, oauth);
+                }
+
+                verbose?.Invoke($"The token endpoint {oauth.TokenUrl.GetLeftPart(UriPartial.Path)}: {passing}. Retry {attempt} of {retry.MaximumRetryCount} in {wait.Value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s{(retryAfter is null ? string.Empty : " (Retry-After)")}.");
+                await Task.Delay(wait.Value, clock, deadline.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw TransportFailures.Timeout(oauth.TokenUrl, timeout, "The token endpoint", ErrorIds.OAuthTokenTimeout);
+        }
+    }
+
+    private static HttpRequestMessage NewRequest(OAuthDefinition oauth)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, oauth.TokenUrl) { Content = new FormUrlEncodedContent(Form(oauth)) };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (oauth.ClientAuthentication == OAuthClientAuthentication.ClientSecretBasic)
         {
@@ -32,29 +108,7 @@ public static class TokenClient
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        deadline.CancelAfter(timeout);
-        string body;
-        HttpStatusCode status;
-        try
-        {
-            using HttpResponseMessage response = await http.SendAsync(request, deadline.Token).ConfigureAwait(false);
-            status = response.StatusCode;
-            body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw TransportFailures.Timeout(oauth.TokenUrl, timeout, "The token endpoint", ErrorIds.OAuthTokenTimeout);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw TransportFailures.From(ex, tls, oauth.TokenUrl, "the token endpoint", ErrorIds.OAuthTokenEndpointUnreachable);
-        }
-
-        DateTimeOffset receivedAt = clock.GetUtcNow();
-        return (int)status is >= 200 and < 300
-            ? ReadToken(body, oauth, receivedAt)
-            : throw Refused(status, body, oauth);
+        return request;
     }
 
     private static List<KeyValuePair<string, string>> Form(OAuthDefinition oauth)

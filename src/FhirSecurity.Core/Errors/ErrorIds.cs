@@ -57,6 +57,8 @@ public static class ErrorIds
     public const string FhirBodyInvalid = nameof(FhirBodyInvalid);
     public const string FhirPathInvalid = nameof(FhirPathInvalid);
     public const string FhirHeaderReserved = nameof(FhirHeaderReserved);
+    public const string FhirRedirectInsecure = nameof(FhirRedirectInsecure);
+    public const string FhirTooManyRedirects = nameof(FhirTooManyRedirects);
 
     // Vaults (SecretManagement).
     public const string SecretManagementNotInstalled = nameof(SecretManagementNotInstalled);

@@ -42,6 +42,9 @@ public enum FailureCategory
     /// <summary>A remote party broke the protocol.</summary>
     ProtocolError,
 
+    /// <summary>A limit was reached (e.g. too many redirects).</summary>
+    LimitsExceeded,
+
     /// <summary>A read from a store failed.</summary>
     ReadError,
 

@@ -1,3 +1,5 @@
+using FhirSecurity.Core.Http;
+
 namespace FhirSecurity.Core.Fhir;
 
 /// <summary>One request to a FHIR server, kept as plain values so it can be sent again (a replay after a 401).</summary>
@@ -10,6 +12,9 @@ public sealed record FhirRequest(HttpMethod Method, Uri Uri, string? Body, IRead
 {
     /// <summary>The FHIR JSON media type.</summary>
     public const string FhirJson = "application/fhir+json";
+
+    /// <summary>When the request is sent again after a passing failure; all attempts share <see cref="Timeout"/>.</summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
     /// <summary>Content type for a JSON Patch body (PATCH); FHIR JSON for the others.</summary>
     public string ContentType => Method == HttpMethod.Patch && Body?.TrimStart().StartsWith('[') == true ? "application/json-patch+json" : FhirJson;

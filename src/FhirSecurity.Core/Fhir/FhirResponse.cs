@@ -5,13 +5,13 @@ namespace FhirSecurity.Core.Fhir;
 /// <summary>What a FHIR server answered, and how the request went.</summary>
 /// <param name="StatusCode">The HTTP status.</param>
 /// <param name="ReasonPhrase">The HTTP reason phrase.</param>
-/// <param name="Uri">The URL that answered.</param>
+/// <param name="Uri">The URL that answered (after redirects, the last one).</param>
 /// <param name="Body">The body text (empty for none).</param>
 /// <param name="ContentType">The media type of the body, or null.</param>
 /// <param name="Location">The Location header, or null.</param>
 /// <param name="ETag">The ETag header, or null.</param>
 /// <param name="TokenSource">Where the bearer token came from.</param>
-/// <param name="Elapsed">How long the exchange took, token fetch included.</param>
+/// <param name="Elapsed">How long the exchange took, token fetches, redirects and retries included.</param>
 public sealed record FhirResponse(
     int StatusCode,
     string? ReasonPhrase,
@@ -25,4 +25,10 @@ public sealed record FhirResponse(
 {
     /// <summary>True for 2xx.</summary>
     public bool IsSuccess => StatusCode is >= 200 and < 300;
+
+    /// <summary>How long the server's <c>Retry-After</c> asked to wait, or null.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>How many times the request was sent (1 without retries); redirects are not counted.</summary>
+    public int Attempts { get; init; } = 1;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Management.Automation;
 using FhirSecurity.Core.Errors;
 using FhirSecurity.Core.Storage;
@@ -64,6 +65,37 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="Wait{T}(Task{T})"/>, and writes the verbose messages the work reports (from any thread) on the
+    /// pipeline thread as they come, so a user sees a retry while it waits rather than after.
+    /// </summary>
+    internal T Wait<T>(Func<Action<string>, Task<T>> start)
+    {
+        var messages = new ConcurrentQueue<string>();
+
+        // Not disposed: nothing creates its wait handle, and a late Release must not throw.
+        var wake = new SemaphoreSlim(0);
+        Task<T> work = start(message =>
+        {
+            messages.Enqueue(message);
+            wake.Release();
+        });
+        _ = work.ContinueWith(_ => wake.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        while (true)
+        {
+            wake.Wait();
+            while (messages.TryDequeue(out string? message))
+            {
+                WriteVerbose(message);
+            }
+
+            if (work.IsCompleted)
+            {
+                return Wait(work);
+            }
         }
     }
 

@@ -11,6 +11,7 @@ public sealed class ServerCounters
     private long _tokenRequests;
     private long _tokenRequestsSucceeded;
     private long _creates;
+    private long _withAuthorization;
 
     /// <summary>TCP connections accepted (whether or not TLS then succeeded).</summary>
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
@@ -30,6 +31,9 @@ public sealed class ServerCounters
     /// <summary>Resources created (POST, and PUT that created).</summary>
     public long Creates => Interlocked.Read(ref _creates);
 
+    /// <summary>Requests (to any path, the token endpoint included) that carried an <c>Authorization</c> header.</summary>
+    public long RequestsWithAuthorization => Interlocked.Read(ref _withAuthorization);
+
     /// <summary>All HTTP requests.</summary>
     public long TotalRequests => _requests.Values.Sum();
 
@@ -48,6 +52,7 @@ public sealed class ServerCounters
         Interlocked.Exchange(ref _tokenRequests, 0);
         Interlocked.Exchange(ref _tokenRequestsSucceeded, 0);
         Interlocked.Exchange(ref _creates, 0);
+        Interlocked.Exchange(ref _withAuthorization, 0);
     }
 
     internal void CountRequest(string method, string path) => _requests.AddOrUpdate(Key(method, path), 1, static (_, n) => n + 1);
@@ -59,6 +64,8 @@ public sealed class ServerCounters
     internal void CountTokenRequest() => Interlocked.Increment(ref _tokenRequests);
 
     internal void CountTokenIssued() => Interlocked.Increment(ref _tokenRequestsSucceeded);
+
+    internal void CountAuthorization() => Interlocked.Increment(ref _withAuthorization);
 
     internal void CountCreate() => Interlocked.Increment(ref _creates);
 

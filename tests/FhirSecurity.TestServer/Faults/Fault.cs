@@ -21,4 +21,22 @@ public sealed record Fault(FaultKind Kind, int StatusCode = 200, TimeSpan? Retry
 
     /// <summary>A dropped connection.</summary>
     public static Fault Abort() => new(FaultKind.Abort);
+
+    /// <summary>A redirect (301, 302, 303, 307 or 308) to <paramref name="location"/>, sent as given (relative or absolute).</summary>
+    public static Fault Redirect(string location, int statusCode = 302) => new(FaultKind.Redirect, statusCode) { Location = location };
+
+    /// <summary>An answer with this status and JSON body (e.g. a Bundle whose next link points elsewhere).</summary>
+    public static Fault Json(int statusCode, string body) => new(FaultKind.Json, statusCode) { Body = body };
+
+    /// <summary>Like <see cref="Status"/>, with <c>Retry-After</c> as an HTTP date <paramref name="retryAfter"/> from now.</summary>
+    public static Fault StatusRetryAfterDate(int statusCode, TimeSpan retryAfter) => new(FaultKind.Status, statusCode, retryAfter) { RetryAfterAsDate = true };
+
+    /// <summary>Where <see cref="FaultKind.Redirect"/> points.</summary>
+    public string? Location { get; init; }
+
+    /// <summary>The body of <see cref="FaultKind.Json"/>.</summary>
+    public string? Body { get; init; }
+
+    /// <summary>Send <see cref="RetryAfter"/> as an HTTP date (RFC 9110 10.2.3) rather than seconds.</summary>
+    public bool RetryAfterAsDate { get; init; }
 }

@@ -17,4 +17,10 @@ public enum FaultKind
 
     /// <summary>Drops the connection without a response: a transport error for the client.</summary>
     Abort,
+
+    /// <summary>Answers <see cref="Fault.StatusCode"/> (a 3xx) with <c>Location: </c><see cref="Fault.Location"/>.</summary>
+    Redirect,
+
+    /// <summary>Answers <see cref="Fault.StatusCode"/> with <see cref="Fault.Body"/> as FHIR JSON.</summary>
+    Json,
 }

@@ -30,7 +30,9 @@ internal static class FaultResponder
                 if (fault.RetryAfter is { } retryAfter)
                 {
                     var seconds = (long)Math.Ceiling(Math.Max(0, retryAfter.TotalSeconds));
-                    context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                    context.Response.Headers.RetryAfter = fault.RetryAfterAsDate
+                        ? DateTimeOffset.UtcNow.Add(retryAfter).ToString("R", CultureInfo.InvariantCulture)
+                        : seconds.ToString(CultureInfo.InvariantCulture);
                 }
 
                 if (tokenEndpoint)
@@ -43,6 +45,15 @@ internal static class FaultResponder
                     await JsonResponses.WriteOutcomeAsync(context, fault.StatusCode, code, $"Injected fault {fault.StatusCode}.");
                 }
 
+                return;
+            case FaultKind.Redirect:
+                context.Response.StatusCode = fault.StatusCode;
+                context.Response.Headers.Location = fault.Location;
+                return;
+            case FaultKind.Json:
+                context.Response.StatusCode = fault.StatusCode;
+                context.Response.ContentType = JsonResponses.FhirJson;
+                await context.Response.WriteAsync(fault.Body ?? "{}", context.RequestAborted);
                 return;
             default:
                 throw new InvalidOperationException($"Fault kind {fault.Kind} has no response.");

@@ -17,6 +17,10 @@ internal sealed class RequestDispatcher(ServerState state)
     {
         var path = context.Request.Path.Value ?? "/";
         state.Counters.CountRequest(context.Request.Method, path);
+        if (context.Request.Headers.Authorization.Count > 0)
+        {
+            state.Counters.CountAuthorization();
+        }
         var isTokenEndpoint = path == TokenEndpointHandler.Path;
         if (isTokenEndpoint)
         {

@@ -61,6 +61,23 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
     [ValidateRange(1, ConnectionDefinition.MaxTimeoutSec)]
     public int? TimeoutSec { get; set; }
 
+    /// <summary>
+    /// How many times a request that met a passing failure (408, 429, 502, 503, 504, a dropped connection) is sent
+    /// again: 0 to 10, default 3. All attempts share -TimeoutSec.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, RetryPolicy.MaxRetryCount)]
+    public int MaximumRetryCount { get; set; } = RetryPolicy.Default.MaximumRetryCount;
+
+    /// <summary>The first wait between attempts in seconds (default 1), doubled per retry, with jitter; a server's Retry-After wins.</summary>
+    [Parameter]
+    [ValidateRange(1, RetryPolicy.MaxIntervalSec)]
+    public int RetryIntervalSec { get; set; } = (int)RetryPolicy.Default.Interval.TotalSeconds;
+
+    /// <summary>Also retry POST and PATCH. A create the server did but whose answer was lost is then done twice.</summary>
+    [Parameter]
+    public SwitchParameter RetryNonIdempotent { get; set; }
+
     /// <summary>Follow the Bundle's next links and write every entry's resource, page after page.</summary>
     [Parameter]
     public SwitchParameter All { get; set; }
@@ -80,10 +97,14 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
                 FhirUris.Resolve(connection.Connection.BaseUri, TargetPath(body), QueryPairs()),
                 body?.Json,
                 RequestHeaders(connection),
-                TimeSpan.FromSeconds(TimeoutSec ?? connection.Connection.TimeoutSec));
+                TimeSpan.FromSeconds(TimeoutSec ?? connection.Connection.TimeoutSec))
+            {
+                Retry = new RetryPolicy(MaximumRetryCount, TimeSpan.FromSeconds(RetryIntervalSec), RetryNonIdempotent),
+            };
 
             FhirResponse response = Send(connection, request);
-            if (response.StatusCode == 401 && connection.Connection.HasAuthentication)
+            // A 401 from another origin (after a redirect) is not about this connection's credentials: none went there.
+            if (response.StatusCode == 401 && connection.Connection.HasAuthentication && FhirUris.SameOrigin(response.Uri, connection.Connection.BaseUri))
             {
                 // The definition may have changed in the vault (a rotated secret); the refused token is already dropped.
                 WriteVerbose("401 Unauthorized: reading the connection's definitions again and retrying once.");
@@ -193,7 +214,7 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
     private FhirResponse Send(ResolvedConnection connection, FhirRequest request)
     {
         var client = new FhirClient(connection, HandlerPool.Shared, TokenCache.Shared, TimeProvider.System);
-        FhirResponse response = Wait(client.SendAsync(request, StopToken));
+        FhirResponse response = Wait(verbose => client.SendAsync(request, StopToken, verbose));
         string token = response.TokenSource switch
         {
             TokenSource.None => string.Empty,
@@ -201,7 +222,9 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
             TokenSource.New => ", new token",
             _ => ", token from cache (refreshing it failed; it is still valid)",
         };
-        WriteVerbose($"{request.Method} {request.Uri} -> {response.StatusCode} {response.ReasonPhrase} in {response.Elapsed.TotalMilliseconds:0} ms{token}.");
+        string attempts = response.Attempts > 1 ? $", {response.Attempts} attempts" : string.Empty;
+        string url = response.Uri == request.Uri ? request.Uri.ToString() : $"{request.Uri} (redirected to {RedirectPolicy.Display(response.Uri)})";
+        WriteVerbose($"{request.Method} {url} -> {response.StatusCode} {response.ReasonPhrase} in {response.Elapsed.TotalMilliseconds:0} ms{attempts}{token}.");
         return response;
     }
 
