@@ -7,24 +7,12 @@ namespace FhirSecurity.Commands;
 /// <summary>Creates a Basic Auth definition (user name and password) in a vault.</summary>
 [Cmdlet(VerbsCommon.New, "FhirBasicAuth", SupportsShouldProcess = true)]
 [OutputType(typeof(FhirBasicAuthInfo))]
-public sealed class NewFhirBasicAuthCommand : FhirCommand
+public sealed class NewFhirBasicAuthCommand : NewDefinitionCommand
 {
-    /// <summary>The definition's name (letters, digits, hyphens).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
-
     /// <summary>The user name and password the server's maintainers gave out.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Credential]
     public PSCredential Credential { get; set; } = PSCredential.Empty;
-
-    /// <summary>Replaces a definition of the same name.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Writes the new definition (password redacted) to the pipeline.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()

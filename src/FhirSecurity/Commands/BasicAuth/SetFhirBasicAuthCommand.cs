@@ -9,14 +9,10 @@ namespace FhirSecurity.Commands;
 /// <summary>Changes a Basic Auth definition, for example to rotate its password. Only what is given changes.</summary>
 [Cmdlet(VerbsCommon.Set, "FhirBasicAuth", SupportsShouldProcess = true, DefaultParameterSetName = PasswordSet)]
 [OutputType(typeof(FhirBasicAuthInfo))]
-public sealed class SetFhirBasicAuthCommand : FhirCommand
+public sealed class SetFhirBasicAuthCommand : SetDefinitionCommand
 {
     private const string PasswordSet = "Password";
     private const string CredentialSet = "Credential";
-
-    /// <summary>The definition's name.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
 
     /// <summary>A new user name and password together.</summary>
     [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
@@ -31,10 +27,6 @@ public sealed class SetFhirBasicAuthCommand : FhirCommand
     /// <summary>A new password.</summary>
     [Parameter(ParameterSetName = PasswordSet)]
     public SecureString? Password { get; set; }
-
-    /// <summary>Writes the changed definition (password redacted) to the pipeline.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()

@@ -10,12 +10,8 @@ namespace FhirSecurity.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Import, "FhirCaBundle", SupportsShouldProcess = true, DefaultParameterSetName = CaBundleSource.PathSet)]
 [OutputType(typeof(FhirCaBundleInfo))]
-public sealed class ImportFhirCaBundleCommand : FhirCommand
+public sealed class ImportFhirCaBundleCommand : NewDefinitionCommand
 {
-    /// <summary>The bundle's name (letters, digits, hyphens).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
-
     /// <summary>A PEM file.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = CaBundleSource.PathSet, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
@@ -24,14 +20,6 @@ public sealed class ImportFhirCaBundleCommand : FhirCommand
     /// <summary>PEM text.</summary>
     [Parameter(Mandatory = true, ParameterSetName = CaBundleSource.PemSet)]
     public string Pem { get; set; } = string.Empty;
-
-    /// <summary>Replaces a bundle of the same name.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Writes the imported bundle to the pipeline.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()

@@ -7,12 +7,8 @@ namespace FhirSecurity.Commands;
 /// <summary>Replaces the certificates of a CA bundle (for example when the internal CA is renewed).</summary>
 [Cmdlet(VerbsCommon.Set, "FhirCaBundle", SupportsShouldProcess = true, DefaultParameterSetName = CaBundleSource.PathSet)]
 [OutputType(typeof(FhirCaBundleInfo))]
-public sealed class SetFhirCaBundleCommand : FhirCommand
+public sealed class SetFhirCaBundleCommand : SetDefinitionCommand
 {
-    /// <summary>The bundle's name.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
-
     /// <summary>A PEM file with the new certificates.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = CaBundleSource.PathSet)]
     public string Path { get; set; } = string.Empty;
@@ -20,10 +16,6 @@ public sealed class SetFhirCaBundleCommand : FhirCommand
     /// <summary>PEM text with the new certificates.</summary>
     [Parameter(Mandatory = true, ParameterSetName = CaBundleSource.PemSet)]
     public string Pem { get; set; } = string.Empty;
-
-    /// <summary>Writes the changed bundle to the pipeline.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()

@@ -9,15 +9,11 @@ namespace FhirSecurity.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "FhirConnection", SupportsShouldProcess = true, DefaultParameterSetName = NoAuthSet)]
 [OutputType(typeof(FhirConnectionInfo))]
-public sealed class NewFhirConnectionCommand : FhirCommand
+public sealed class NewFhirConnectionCommand : NewDefinitionCommand
 {
     private const string NoAuthSet = "NoAuthentication";
     private const string BasicSet = "BasicAuth";
     private const string OAuthSet = "OAuth";
-
-    /// <summary>The connection's name (letters, digits, hyphens).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
 
     /// <summary>The FHIR base URL, e.g. https://fhir.example.org/r4/.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -59,14 +55,6 @@ public sealed class NewFhirConnectionCommand : FhirCommand
     /// <summary>Allows credentials over plain http:// (for test setups only).</summary>
     [Parameter]
     public SwitchParameter AllowUnencryptedAuthentication { get; set; }
-
-    /// <summary>Replaces a connection of the same name.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Writes the new connection to the pipeline.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()

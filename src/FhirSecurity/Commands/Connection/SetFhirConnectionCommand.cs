@@ -9,16 +9,12 @@ namespace FhirSecurity.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "FhirConnection", SupportsShouldProcess = true, DefaultParameterSetName = KeepAuthSet)]
 [OutputType(typeof(FhirConnectionInfo))]
-public sealed class SetFhirConnectionCommand : FhirCommand
+public sealed class SetFhirConnectionCommand : SetDefinitionCommand
 {
     private const string KeepAuthSet = "KeepAuthentication";
     private const string NoAuthSet = "NoAuthentication";
     private const string BasicSet = "BasicAuth";
     private const string OAuthSet = "OAuth";
-
-    /// <summary>The connection's name.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
 
     /// <summary>A new FHIR base URL.</summary>
     [Parameter]
@@ -64,10 +60,6 @@ public sealed class SetFhirConnectionCommand : FhirCommand
     /// <summary>Allows (or with :$false, forbids again) credentials over plain http://.</summary>
     [Parameter]
     public SwitchParameter AllowUnencryptedAuthentication { get; set; }
-
-    /// <summary>Writes the changed connection to the pipeline.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()

@@ -10,12 +10,8 @@ namespace FhirSecurity.Commands;
 /// <summary>Creates an OAuth 2.0 client-credentials definition in a vault.</summary>
 [Cmdlet(VerbsCommon.New, "FhirOAuth", SupportsShouldProcess = true)]
 [OutputType(typeof(FhirOAuthInfo))]
-public sealed class NewFhirOAuthCommand : FhirCommand
+public sealed class NewFhirOAuthCommand : NewDefinitionCommand
 {
-    /// <summary>The definition's name (letters, digits, hyphens).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
-
     /// <summary>The token endpoint (https://).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     public Uri TokenUrl { get; set; } = null!;
@@ -39,14 +35,6 @@ public sealed class NewFhirOAuthCommand : FhirCommand
     /// <summary>Further token request parameters, e.g. @{ audience = '...' }.</summary>
     [Parameter]
     public Hashtable ExtraParameter { get; set; } = [];
-
-    /// <summary>Replaces a definition of the same name.</summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary>Writes the new definition (secret redacted) to the pipeline.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()

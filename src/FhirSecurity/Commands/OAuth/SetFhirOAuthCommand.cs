@@ -10,12 +10,8 @@ namespace FhirSecurity.Commands;
 /// <summary>Changes an OAuth definition, for example to rotate its client secret. Only what is given changes.</summary>
 [Cmdlet(VerbsCommon.Set, "FhirOAuth", SupportsShouldProcess = true)]
 [OutputType(typeof(FhirOAuthInfo))]
-public sealed class SetFhirOAuthCommand : FhirCommand
+public sealed class SetFhirOAuthCommand : SetDefinitionCommand
 {
-    /// <summary>The definition's name.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
-
     /// <summary>A new token endpoint.</summary>
     [Parameter]
     public Uri? TokenUrl { get; set; }
@@ -41,10 +37,6 @@ public sealed class SetFhirOAuthCommand : FhirCommand
     /// <summary>New extra token parameters (replace the old ones; pass @{} for none).</summary>
     [Parameter]
     public Hashtable? ExtraParameter { get; set; }
-
-    /// <summary>Writes the changed definition (secret redacted) to the pipeline.</summary>
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
