@@ -120,6 +120,14 @@ public sealed class DefinitionStore
     /// </summary>
     public StoredDefinition<T> Create<T>(T definition, string? vault, bool force)
         where T : Definition
+        => Commit(PrepareCreate(definition, vault, force));
+
+    /// <summary>
+    /// Every check of <see cref="Create{T}"/> (values, vault, references, name taken), without writing: what
+    /// -WhatIf and -Confirm are asked about is a write that would succeed. <see cref="Commit{T}"/> writes it.
+    /// </summary>
+    public StoredDefinition<T> PrepareCreate<T>(T definition, string? vault, bool force)
+        where T : Definition
     {
         definition.Validate();
         string target = ResolveWriteVault(vault);
@@ -142,13 +150,24 @@ public sealed class DefinitionStore
             revision = PreviousRevision(existingJson, definition.Kind, secretName) + 1;
         }
 
-        T stamped = definition with { Revision = revision, Updated = _clock.GetUtcNow() };
-        Write(stamped, target, secretName);
-        return new StoredDefinition<T>(stamped, target);
+        return new StoredDefinition<T>(definition with { Revision = revision, Updated = _clock.GetUtcNow() }, target);
+    }
+
+    /// <summary>Writes a definition prepared by <see cref="PrepareCreate{T}"/> or <see cref="PrepareUpdate{T}"/>.</summary>
+    public StoredDefinition<T> Commit<T>(StoredDefinition<T> prepared)
+        where T : Definition
+    {
+        Write(prepared.Definition, prepared.Vault, DefinitionName.ToSecretName(prepared.Definition.Kind, prepared.Definition.Name));
+        return prepared;
     }
 
     /// <summary>Changes an existing definition in the chosen vault and bumps its revision.</summary>
     public StoredDefinition<T> Update<T>(DefinitionKind kind, string name, string? vault, Func<T, T> change)
+        where T : Definition
+        => Commit(PrepareUpdate(kind, name, vault, change));
+
+    /// <summary>Every check of <see cref="Update{T}"/> (it exists, the change is valid, references), without writing.</summary>
+    public StoredDefinition<T> PrepareUpdate<T>(DefinitionKind kind, string name, string? vault, Func<T, T> change)
         where T : Definition
     {
         string target = ResolveWriteVault(vault);
@@ -161,7 +180,6 @@ public sealed class DefinitionStore
         };
         changed.Validate();
         CheckReferences(changed, target);
-        Write(changed, target, DefinitionName.ToSecretName(kind, changed.Name));
         return new StoredDefinition<T>(changed, target);
     }
 
@@ -170,6 +188,10 @@ public sealed class DefinitionStore
     /// vault still references it, naming the connections.
     /// </summary>
     public void Remove(DefinitionKind kind, string name, string? vault)
+        => CommitRemove(PrepareRemove(kind, name, vault));
+
+    /// <summary>Every check of <see cref="Remove"/> (it exists, no connection uses it), without removing.</summary>
+    public PendingRemoval PrepareRemove(DefinitionKind kind, string name, string? vault)
     {
         DefinitionName.Validate(name, kind);
         string target = ResolveWriteVault(vault);
@@ -195,7 +217,13 @@ public sealed class DefinitionStore
             }
         }
 
-        _secrets.RemoveSecret(secretName, target);
+        return new PendingRemoval(kind, name, target);
+    }
+
+    /// <summary>Removes what <see cref="PrepareRemove"/> checked.</summary>
+    public void CommitRemove(PendingRemoval removal)
+    {
+        _secrets.RemoveSecret(DefinitionName.ToSecretName(removal.Kind, removal.Name), removal.Vault);
         Interlocked.Increment(ref s_generation);
     }
 

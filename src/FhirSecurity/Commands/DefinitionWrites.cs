@@ -11,20 +11,19 @@ namespace FhirSecurity.Commands;
 internal static class DefinitionWrites
 {
     /// <summary>
-    /// The New-/Import- step every kind shares: check, choose the vault, ask (ShouldProcess), write, and with
+    /// The New-/Import- step every kind shares: every check (so -WhatIf reports a write that would succeed), then ask (ShouldProcess), write, and with
     /// -PassThru show the result. Returns null when the user declined (-WhatIf, -Confirm).
     /// </summary>
     public static StoredDefinition<T>? CreateDefinition<T>(this FhirCommand cmdlet, T definition, bool force, bool passThru)
         where T : Definition
     {
-        definition.Validate();
-        string vault = cmdlet.Store.ResolveWriteVault(cmdlet.Vault);
-        if (!cmdlet.ShouldProcess($"{definition.Kind.Describe()} '{definition.Name}' in vault '{vault}'", force ? "Create or replace" : "Create"))
+        StoredDefinition<T> pending = cmdlet.Store.PrepareCreate(definition, cmdlet.Vault, force);
+        if (!cmdlet.ShouldProcess($"{definition.Kind.Describe()} '{definition.Name}' in vault '{pending.Vault}'", pending.Definition.Revision > 1 ? "Replace" : "Create"))
         {
             return null;
         }
 
-        StoredDefinition<T> stored = cmdlet.Store.Create(definition, vault, force);
+        StoredDefinition<T> stored = cmdlet.Store.Commit(pending);
         WritePassThru(cmdlet, stored, passThru);
         return stored;
     }
@@ -36,13 +35,13 @@ internal static class DefinitionWrites
     public static StoredDefinition<T>? UpdateDefinition<T>(this FhirCommand cmdlet, DefinitionKind kind, string name, Func<T, T> change, bool passThru, string action = "Update")
         where T : Definition
     {
-        string vault = cmdlet.Store.ResolveWriteVault(cmdlet.Vault);
-        if (!cmdlet.ShouldProcess($"{kind.Describe()} '{name}' in vault '{vault}'", action))
+        StoredDefinition<T> pending = cmdlet.Store.PrepareUpdate(kind, name, cmdlet.Vault, change);
+        if (!cmdlet.ShouldProcess($"{kind.Describe()} '{name}' in vault '{pending.Vault}'", action))
         {
             return null;
         }
 
-        StoredDefinition<T> stored = cmdlet.Store.Update(kind, name, vault, change);
+        StoredDefinition<T> stored = cmdlet.Store.Commit(pending);
         WritePassThru(cmdlet, stored, passThru);
         return stored;
     }

@@ -19,10 +19,11 @@ public abstract class RemoveDefinitionCommand : FhirCommand
     protected override void ProcessRecord()
         => Run(() =>
         {
-            string vault = Store.ResolveWriteVault(Vault);
-            if (ShouldProcess($"{Kind.Describe()} '{Name}' in vault '{vault}'", "Remove"))
+            // Checked first (exists, not in use), so -WhatIf and -Confirm are asked about a removal that would succeed.
+            var removal = Store.PrepareRemove(Kind, Name, Vault);
+            if (ShouldProcess($"{Kind.Describe()} '{Name}' in vault '{removal.Vault}'", "Remove"))
             {
-                Store.Remove(Kind, Name, vault);
+                Store.CommitRemove(removal);
             }
         });
 }

@@ -78,6 +78,20 @@ public sealed class BasicAuthCmdletTests : DefinitionCmdletTest
     }
 
     [Fact]
+    public void WhatIf_reports_what_would_fail_instead_of_a_write_that_could_not_happen()
+    {
+        RunOk(NewBasic("ehr") + "; New-FhirConnection -Name prod -BaseUri https://fhir.example.org -BasicAuth ehr");
+        VaultSnapshot before = TestVaults.Snapshot(DefaultVault);
+
+        AssertError(Run(NewBasic("ehr") + " -WhatIf"), "DefinitionAlreadyExists", "New-FhirBasicAuth");
+        AssertError(Run($"Set-FhirBasicAuth nope -Password ({Secure("x")}) -WhatIf"), "DefinitionNotFound", "Set-FhirBasicAuth");
+        AssertError(Run("Remove-FhirBasicAuth ehr -WhatIf"), "DefinitionInUse", "Remove-FhirBasicAuth");
+        Assert.Contains("What if", Session.RunFormatted($"Set-FhirBasicAuth ehr -Password ({Secure("x")}) -WhatIf"));
+
+        Assert.Equal(before, TestVaults.Snapshot(DefaultVault));
+    }
+
+    [Fact]
     public void Set_Password_rotates_only_the_password()
     {
         RunOk(NewBasic("ehr"));

@@ -10,7 +10,8 @@ namespace FhirSecurity.Commands;
 public sealed class SetFhirCaBundleCommand : SetDefinitionCommand
 {
     /// <summary>A PEM file with the new certificates.</summary>
-    [Parameter(Mandatory = true, Position = 1, ParameterSetName = CaBundleSource.PathSet)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = CaBundleSource.PathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
     public string Path { get; set; } = string.Empty;
 
     /// <summary>PEM text with the new certificates.</summary>
