@@ -53,7 +53,12 @@ internal static class AboutTopicWriter
 
     private static void AppendSection(StringBuilder text, Section section, int margin)
     {
-        text.Append('\n').Append(' ', margin).Append(section.Level == 1 ? section.Title.ToUpperInvariant() : section.Title).Append('\n');
+        if (!text.ToString().EndsWith("\n\n", StringComparison.Ordinal))
+        {
+            text.Append('\n');
+        }
+
+        text.Append(' ', margin).Append(section.Level == 1 ? section.Title.ToUpperInvariant() : section.Title).Append('\n');
         foreach (Block block in Markdown.Blocks(section.Body))
         {
             switch (block)
@@ -62,21 +67,16 @@ internal static class AboutTopicWriter
                     Wrap(text, p.Text, margin + 4, margin + 4);
                     break;
                 case Verbatim v:
-                    foreach (string line in v.Lines)
+                    foreach (string line in JoinContinuations(v.Lines))
                     {
-                        string trimmed = line.TrimStart();
-                        bool item = trimmed.StartsWith("- ", StringComparison.Ordinal) || trimmed.StartsWith("* ", StringComparison.Ordinal);
-                        if (trimmed.StartsWith('|'))
+                        if (line.StartsWith('|'))
                         {
-                            text.Append(' ', margin + 4).Append(trimmed).Append('\n');
-                        }
-                        else if (item)
-                        {
-                            Wrap(text, "- " + trimmed[2..], margin + 4, margin + 6, separate: false);
+                            text.Append(' ', margin + 4).Append(line).Append('\n');
                         }
                         else
                         {
-                            Wrap(text, trimmed, margin + 6, margin + 6, separate: false);
+                            // List items hang: their wrapped lines align with the item's text.
+                            Wrap(text, line, margin + 4, margin + 6, separate: false);
                         }
                     }
 
@@ -96,6 +96,36 @@ internal static class AboutTopicWriter
         foreach (Section child in section.Children)
         {
             AppendSection(text, child, margin: section.Level == 1 ? 0 : margin + 2);
+        }
+    }
+
+    // A list item's continuation lines belong to the item: wrapping joins them again.
+    private static IEnumerable<string> JoinContinuations(IReadOnlyList<string> lines)
+    {
+        string? item = null;
+        foreach (string raw in lines)
+        {
+            string line = raw.Trim();
+            bool starts = line.StartsWith('|') || line.StartsWith("- ", StringComparison.Ordinal) || line.StartsWith("* ", StringComparison.Ordinal)
+                || (line.Length > 2 && char.IsAsciiDigit(line[0]) && line.IndexOf(". ", StringComparison.Ordinal) is > 0 and < 4);
+            if (starts || item is null)
+            {
+                if (item is not null)
+                {
+                    yield return item;
+                }
+
+                item = line.StartsWith("* ", StringComparison.Ordinal) ? "- " + line[2..] : line;
+            }
+            else
+            {
+                item += " " + line;
+            }
+        }
+
+        if (item is not null)
+        {
+            yield return item;
         }
     }
 
