@@ -12,18 +12,6 @@ namespace FhirSecurity.Tests.Help;
 /// </summary>
 public sealed partial class HelpTests : HostedEngineTest
 {
-    /// <summary>
-    /// Exported cmdlets whose help files arrive in a separate merge (helper "help2"). TEMPORARY: the integrator
-    /// deletes this list (and its two uses below) when those files land; from then on every exported cmdlet must have
-    /// complete help. A cmdlet listed here that has its file already fails the test, so the list cannot go stale.
-    /// </summary>
-    private static readonly string[] s_pendingHelpFiles =
-    [
-        "New-FhirBasicAuth", "Get-FhirBasicAuth", "Set-FhirBasicAuth", "Remove-FhirBasicAuth",
-        "New-FhirOAuth", "Get-FhirOAuth", "Set-FhirOAuth", "Remove-FhirOAuth",
-        "Import-FhirCaBundle", "Get-FhirCaBundle", "Set-FhirCaBundle", "Remove-FhirCaBundle",
-    ];
-
     /// <summary>CmdletsToExport of the root manifest, one theory row each.</summary>
     public static TheoryData<string> ExportedCmdlets() => new(ExportedCmdletNames());
 
@@ -44,7 +32,6 @@ public sealed partial class HelpTests : HostedEngineTest
 
         Assert.Equal(19, exported.Length);
         Assert.Equal(loaded.Order(), exported.Order());
-        Assert.All(s_pendingHelpFiles, name => Assert.Contains(name, exported));
     }
 
     [Theory]
@@ -52,12 +39,6 @@ public sealed partial class HelpTests : HostedEngineTest
     public void Every_exported_cmdlet_has_full_help(string cmdlet)
     {
         bool hasFile = File.Exists(Path.Combine(RepoPaths.Root, "docs", "help", cmdlet + ".md"));
-        if (s_pendingHelpFiles.Contains(cmdlet))
-        {
-            Assert.False(hasFile, $"docs/help/{cmdlet}.md exists now: delete {cmdlet} from s_pendingHelpFiles in {nameof(HelpTests)}.");
-            return;
-        }
-
         Assert.True(hasFile, $"docs/help/{cmdlet}.md is missing: every exported cmdlet needs a help file (see docs/help/README.md).");
 
         PSObject help = Assert.Single(RunOk("Get-Help -Name $cmdlet -Full", cmdlet));
