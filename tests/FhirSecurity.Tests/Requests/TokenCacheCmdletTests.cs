@@ -43,7 +43,7 @@ public sealed class TokenCacheCmdletTests : ServerTest
     public void OAuth_completes_from_the_cache_entries()
     {
         NewOAuthConnection("eu");
-        NewOAuthConnection("us");
+        RunWithOk($"New-FhirOAuth -Name us-oauth -TokenUrl $tokenUrl -ClientId {ClientId} -ClientSecret $clientSecret -Scope system/Patient.read; New-FhirConnection -Name us -BaseUri $oauthBase -OAuth us-oauth -CaBundle testca");
         RunWithOk("New-FhirOAuth -Name never-used -TokenUrl $tokenUrl -ClientId x -ClientSecret $clientSecret");
         RunWithOk("Invoke-FhirRequest eu Patient/pat-0001; Invoke-FhirRequest us Patient/pat-0001");
 
