@@ -8,7 +8,9 @@
       Build    dotnet build: lays out the importable module in out/FhirSecurity.
       Test     dotnet test (xunit: engine tests and cmdlet tests in a hosted PowerShell), then the Pester 5
                suites in tests/Pester, in a child pwsh, when Pester 5 is importable.
-      Package  dotnet build -c Release, then dotnet pack build/FhirSecurity.Package.csproj: a .nupkg of out/FhirSecurity in out/.
+      Package  dotnet pack build/FhirSecurity.Package.csproj -c Release: builds the module into out/FhirSecurity, then
+               writes out/FhirSecurity.<version>.nupkg (module files at the package root, tags and metadata
+               from the manifest), which Publish-PSResource -NupkgPath and Install-PSResource accept.
       Clean    removes out/ and every bin/ and obj/ folder.
 .EXAMPLE
     ./build.ps1 -Task Test
@@ -53,7 +55,6 @@ switch ($Task) {
         }
     }
     'Package' {
-        Invoke-Dotnet build $solution -c Release
         Invoke-Dotnet pack (Join-Path $root 'build/FhirSecurity.Package.csproj') -c Release
     }
     'Clean' {
