@@ -45,9 +45,12 @@ switch ($Task) {
         $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 } | Select-Object -First 1
         $suites = Join-Path $root 'tests/Pester'
         if ($pester -and (Test-Path $suites)) {
-            # A child pwsh, so the suites import the built module into a clean session.
-            $command = "Import-Module Pester -MinimumVersion 5.0; `$c = New-PesterConfiguration; `$c.Run.Path = '$suites'; `$c.Run.Exit = `$true; `$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration `$c"
-            & pwsh -NoProfile -NonInteractive -Command $command
+            # A child pwsh (this same one), so the suites import the built module and SecretManagement into a clean
+            # session whose vault registry they can move to a temporary folder (tests/Pester/TestEnvironment.ps1).
+            $quoted = $suites.Replace("'", "''")
+            $command = "Import-Module Pester -MinimumVersion 5.0; `$c = New-PesterConfiguration; `$c.Run.Path = '$quoted'; `$c.Run.Exit = `$true; `$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration `$c"
+            $pwsh = (Get-Process -Id $PID).Path
+            & $pwsh -NoProfile -NonInteractive -Command $command
             if ($LASTEXITCODE -ne 0) { throw "Pester suites failed ($LASTEXITCODE failed test(s))." }
         }
         elseif (Test-Path $suites) {
