@@ -21,11 +21,12 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags                       = @('FHIR', 'HL7', 'OAuth', 'SMART', 'TLS', 'SecretManagement', 'Healthcare', 'PSEdition_Core')
+            Tags                       = @('FHIR', 'HL7', 'OAuth', 'SMART', 'TLS', 'SecretManagement', 'Healthcare', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri                 = 'https://github.com/fhirsecurity/FhirSecurity'
             LicenseUri                 = 'https://github.com/fhirsecurity/FhirSecurity/blob/main/LICENSE'
             ExternalModuleDependencies = @('Microsoft.PowerShell.SecretManagement')
-            ReleaseNotes               = 'Definitions (Basic Auth, OAuth, CA bundles, connections) stored in SecretManagement vaults.'
+            ReleaseNotes               = '0.1.0: definitions (Basic Auth, OAuth, CA bundles, connections) stored in SecretManagement vaults; Invoke-FhirRequest with TLS validation (system store, custom CA bundle), OAuth tokens cached in memory and refreshed, redirects, retries and paging; tab completion of every name.'
+            RequireLicenseAcceptance   = $false
         }
     }
 }

@@ -8,7 +8,9 @@
       Build    dotnet build: lays out the importable module in out/FhirSecurity.
       Test     dotnet test (xunit: engine tests and cmdlet tests in a hosted PowerShell), then the Pester 5
                suites in tests/Pester, in a child pwsh, when Pester 5 is importable.
-      Package  dotnet build -c Release, then dotnet pack build/FhirSecurity.Package.csproj: a .nupkg of out/FhirSecurity in out/.
+      Package  dotnet pack build/FhirSecurity.Package.csproj -c Release: builds the module into out/FhirSecurity, then
+               writes out/FhirSecurity.<version>.nupkg (module files at the package root, tags and metadata
+               from the manifest), which Publish-PSResource -NupkgPath and Install-PSResource accept.
       Clean    removes out/ and every bin/ and obj/ folder.
 .EXAMPLE
     ./build.ps1 -Task Test
@@ -43,9 +45,12 @@ switch ($Task) {
         $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 } | Select-Object -First 1
         $suites = Join-Path $root 'tests/Pester'
         if ($pester -and (Test-Path $suites)) {
-            # A child pwsh, so the suites import the built module into a clean session.
-            $command = "Import-Module Pester -MinimumVersion 5.0; `$c = New-PesterConfiguration; `$c.Run.Path = '$suites'; `$c.Run.Exit = `$true; `$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration `$c"
-            & pwsh -NoProfile -NonInteractive -Command $command
+            # A child pwsh (this same one), so the suites import the built module and SecretManagement into a clean
+            # session whose vault registry they can move to a temporary folder (tests/Pester/TestEnvironment.ps1).
+            $quoted = $suites.Replace("'", "''")
+            $command = "Import-Module Pester -MinimumVersion 5.0; `$c = New-PesterConfiguration; `$c.Run.Path = '$quoted'; `$c.Run.Exit = `$true; `$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration `$c"
+            $pwsh = (Get-Process -Id $PID).Path
+            & $pwsh -NoProfile -NonInteractive -Command $command
             if ($LASTEXITCODE -ne 0) { throw "Pester suites failed ($LASTEXITCODE failed test(s))." }
         }
         elseif (Test-Path $suites) {
@@ -53,7 +58,6 @@ switch ($Task) {
         }
     }
     'Package' {
-        Invoke-Dotnet build $solution -c Release
         Invoke-Dotnet pack (Join-Path $root 'build/FhirSecurity.Package.csproj') -c Release
     }
     'Clean' {

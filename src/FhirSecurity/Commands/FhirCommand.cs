@@ -22,6 +22,7 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VaultNameCompleter))]
     public string? Vault { get; set; }
 
     internal DefinitionStore Store

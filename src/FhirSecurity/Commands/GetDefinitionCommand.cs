@@ -9,6 +9,7 @@ public abstract class GetDefinitionCommand : FhirCommand
     /// <summary>Names or wildcard patterns. Default: all.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(DefinitionNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = ["*"];
 

@@ -11,6 +11,7 @@ public abstract class RemoveDefinitionCommand : FhirCommand
     /// <summary>The definition's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DefinitionNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     internal abstract DefinitionKind Kind { get; }

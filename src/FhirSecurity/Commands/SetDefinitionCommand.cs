@@ -7,6 +7,7 @@ public abstract class SetDefinitionCommand : FhirCommand
 {
     /// <summary>The definition's name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DefinitionNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>Writes the changed definition (secrets redacted) to the pipeline.</summary>

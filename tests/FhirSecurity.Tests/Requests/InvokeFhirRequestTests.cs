@@ -232,6 +232,25 @@ public sealed class InvokeFhirRequestTests : ServerTest
     }
 
     [Fact]
+    public void Searched_pages_filtered_and_piped_back_are_each_PUT_to_their_own_URL()
+    {
+        NewOAuthConnection(scope: "system/Patient.write");
+
+        PsResult updated = RunWithOk(
+            "Invoke-FhirRequest c Patient -Query @{ _count = 10 } -All | " +
+            "Where-Object { $_.id -in 'pat-0003', 'pat-0017', 'pat-0025' } | " +
+            "ForEach-Object { $_.psobject.Properties.Remove('gender'); $_.psobject.Properties.Add([psnoteproperty]::new('gender', 'unknown')); $_ } | " +
+            "Invoke-FhirRequest -Method PUT -Connection c");
+
+        Assert.Equal(["pat-0003", "pat-0017", "pat-0025"], updated.Output.Select(p => Prop(p, "id")).Order());
+        Assert.All(["pat-0003", "pat-0017", "pat-0025"], id => Assert.Equal(1, Server.Counters.RequestCount("PUT", $"/oauth/fhir/Patient/{id}")));
+        Assert.Equal(0, Server.Counters.RequestCount("PUT", "/oauth/fhir/Patient"));
+        Assert.Equal(0, Server.Counters.RequestCount("POST", "/oauth/fhir/Patient"));
+        Assert.Equal("unknown", Prop(Assert.Single(RunWithOk("Invoke-FhirRequest c Patient/pat-0017").Output), "gender"));
+        Assert.Equal(1, Server.Counters.TokenRequests);
+    }
+
+    [Fact]
     public void OperationOutcome_issues_are_in_the_error()
     {
         NewOAuthConnection(scope: "system/Patient.write");

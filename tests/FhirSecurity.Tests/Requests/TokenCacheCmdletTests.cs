@@ -38,4 +38,19 @@ public sealed class TokenCacheCmdletTests : ServerTest
         Assert.DoesNotContain("Bearer", text);
         Assert.Empty(result.Errors);
     }
+
+    [Fact]
+    public void OAuth_completes_from_the_cache_entries()
+    {
+        NewOAuthConnection("eu");
+        RunWithOk($"New-FhirOAuth -Name us-oauth -TokenUrl $tokenUrl -ClientId {ClientId} -ClientSecret $clientSecret -Scope system/Patient.read; New-FhirConnection -Name us -BaseUri $oauthBase -OAuth us-oauth -CaBundle testca");
+        RunWithOk("New-FhirOAuth -Name never-used -TokenUrl $tokenUrl -ClientId x -ClientSecret $clientSecret");
+        RunWithOk("Invoke-FhirRequest eu Patient/pat-0001; Invoke-FhirRequest us Patient/pat-0001");
+
+        PsResult all = RunOk("(TabExpansion2 -inputScript 'Get-FhirTokenCache -OAuth ' -cursorColumn 26).CompletionMatches.CompletionText");
+        PsResult some = RunOk("(TabExpansion2 -inputScript 'Get-FhirTokenCache U' -cursorColumn 20).CompletionMatches.CompletionText");
+
+        Assert.Equal(["eu-oauth", "us-oauth"], all.Output.Select(o => o.BaseObject.ToString()));
+        Assert.Equal(["us-oauth"], some.Output.Select(o => o.BaseObject.ToString()));
+    }
 }

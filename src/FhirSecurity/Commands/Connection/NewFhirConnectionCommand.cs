@@ -22,11 +22,13 @@ public sealed class NewFhirConnectionCommand : NewDefinitionCommand
     /// <summary>The Basic Auth definition to authenticate with.</summary>
     [Parameter(Mandatory = true, ParameterSetName = BasicSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BasicAuthNameCompleter))]
     public string BasicAuth { get; set; } = string.Empty;
 
     /// <summary>The OAuth definition to authenticate with.</summary>
     [Parameter(Mandatory = true, ParameterSetName = OAuthSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(OAuthNameCompleter))]
     public string OAuth { get; set; } = string.Empty;
 
     /// <summary>How to validate the server certificate. Default: Default (the system store), or CustomBundle when -CaBundle is given.</summary>
@@ -36,6 +38,7 @@ public sealed class NewFhirConnectionCommand : NewDefinitionCommand
     /// <summary>The CA bundle for CustomBundle validation.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CaBundleNameCompleter))]
     public string? CaBundle { get; set; }
 
     /// <summary>The oldest TLS version to negotiate: 1.2 (the default) or 1.3. Nothing older is ever used.</summary>

@@ -23,11 +23,13 @@ public sealed class SetFhirConnectionCommand : SetDefinitionCommand
     /// <summary>Authenticate with this Basic Auth definition (replaces OAuth).</summary>
     [Parameter(Mandatory = true, ParameterSetName = BasicSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BasicAuthNameCompleter))]
     public string BasicAuth { get; set; } = string.Empty;
 
     /// <summary>Authenticate with this OAuth definition (replaces Basic Auth).</summary>
     [Parameter(Mandatory = true, ParameterSetName = OAuthSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(OAuthNameCompleter))]
     public string OAuth { get; set; } = string.Empty;
 
     /// <summary>Send no credentials.</summary>
@@ -41,6 +43,7 @@ public sealed class SetFhirConnectionCommand : SetDefinitionCommand
     /// <summary>A new CA bundle; implies CustomBundle validation.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CaBundleNameCompleter))]
     public string? CaBundle { get; set; }
 
     /// <summary>A new oldest TLS version to negotiate: 1.2 or 1.3.</summary>

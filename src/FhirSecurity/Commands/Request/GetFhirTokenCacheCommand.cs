@@ -11,6 +11,7 @@ public sealed class GetFhirTokenCacheCommand : PSCmdlet
     /// <summary>Only entries of OAuth definitions matching this name (wildcards allowed).</summary>
     [Parameter(Position = 0)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(CachedOAuthNameCompleter))]
     public string OAuth { get; set; } = "*";
 
     /// <inheritdoc />

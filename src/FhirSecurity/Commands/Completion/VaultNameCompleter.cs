@@ -1,14 +1,13 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using FhirSecurity.Core.Definitions;
 
 namespace FhirSecurity.Commands;
 
-/// <summary>Completes connection names from the vaults' secret names (no secret is read).</summary>
-public sealed class ConnectionNameCompleter : IArgumentCompleter
+/// <summary>Completes -Vault from Get-SecretVault; names with spaces come back quoted.</summary>
+public sealed class VaultNameCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-        => NameCompletion.Complete(DefinitionKind.Connection, wordToComplete, fakeBoundParameters);
+        => NameCompletion.Vaults(wordToComplete);
 }

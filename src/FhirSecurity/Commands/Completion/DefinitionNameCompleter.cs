@@ -1,0 +1,34 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using FhirSecurity.Core.Definitions;
+
+namespace FhirSecurity.Commands;
+
+/// <summary>
+/// Completes -Name of the Get-, Set- and Remove- cmdlets, whose shared base class declares it: the kind is the
+/// command's noun (Get-FhirOAuth: OAuth definitions), so one attribute serves all twelve cmdlets.
+/// </summary>
+public sealed class DefinitionNameCompleter : IArgumentCompleter
+{
+    /// <inheritdoc />
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        => KindOf(commandName) is { } kind
+            ? NameCompletion.Definitions(kind, wordToComplete, fakeBoundParameters)
+            : [];
+
+    /// <summary>The kind a FhirSecurity command name is about (module-qualified or not), or null.</summary>
+    internal static DefinitionKind? KindOf(string? commandName)
+    {
+        string noun = commandName?[(commandName.IndexOf('-', StringComparison.Ordinal) + 1)..] ?? string.Empty;
+        foreach (DefinitionKind kind in Enum.GetValues<DefinitionKind>())
+        {
+            if (string.Equals(noun, kind.Noun(), StringComparison.OrdinalIgnoreCase))
+            {
+                return kind;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,80 @@
+#Requires -Version 7.4
+# Pester 5 suite: New-, Get-, Set-, Remove-FhirConnection, references between definitions, tab completion.
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
+    $skipReason = Get-FhirTestSkipReason
+    if ($skipReason) { Write-Warning "FhirSecurity.Connection.Tests.ps1 is skipped: $skipReason" }
+}
+
+Describe 'Connections' -Tag 'FhirSecurity', 'Connection' -Skip:([bool]$skipReason) {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
+        $script:testEnv = Start-FhirTestEnvironment
+        $script:info = $script:testEnv.Info
+        Import-FhirCaBundle -Name test-ca -Path $script:info.caBundleFile
+        $basic = [pscredential]::new($script:info.basicUser, (New-FhirTestSecureString $script:info.basicPassword))
+        New-FhirBasicAuth -Name test-basic -Credential $basic
+        New-FhirOAuth -Name test-oauth -TokenUrl $script:info.tokenEndpoint -ClientId $script:info.oauthClientId -ClientSecret (New-FhirTestSecureString $script:info.oauthClientSecret)
+    }
+
+    AfterAll {
+        Get-FhirConnection | Remove-FhirConnection -Confirm:$false
+        Stop-FhirTestEnvironment $script:testEnv
+    }
+
+    AfterEach {
+        Get-FhirConnection | Remove-FhirConnection -Confirm:$false
+    }
+
+    It 'creates a connection that names its Basic Auth and CA bundle' {
+        $created = New-FhirConnection -Name ehr -BaseUri $script:info.basicBase -BasicAuth test-basic -CaBundle test-ca -PassThru
+
+        $created.BasicAuth | Should -Be 'test-basic'
+        $created.OAuth | Should -BeNullOrEmpty
+        "$($created.TlsValidation)" | Should -Be 'CustomBundle'
+        $created.CaBundle | Should -Be 'test-ca'
+    }
+
+    It 'refuses a reference that does not exist' {
+        { New-FhirConnection -Name ehr -BaseUri $script:info.basicBase -BasicAuth ghost -CaBundle test-ca -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ReferencedDefinitionNotFound,FhirSecurity.Commands.NewFhirConnectionCommand'
+    }
+
+    It 'refuses credentials over http unless allowed' {
+        { New-FhirConnection -Name ehr -BaseUri 'http://fhir.example.org/r4' -BasicAuth test-basic -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionUnencryptedAuthentication,FhirSecurity.Commands.NewFhirConnectionCommand'
+    }
+
+    It 'switches from Basic to OAuth with Set-FhirConnection' {
+        New-FhirConnection -Name ehr -BaseUri $script:info.basicBase -BasicAuth test-basic -CaBundle test-ca
+
+        $changed = Set-FhirConnection -Name ehr -BaseUri $script:info.oauthBase -OAuth test-oauth -PassThru
+
+        $changed.OAuth | Should -Be 'test-oauth'
+        $changed.BasicAuth | Should -BeNullOrEmpty
+    }
+
+    It 'pipes Get-FhirConnection prod* into Set- and Remove-' {
+        New-FhirConnection -Name prod-a -BaseUri https://a.example.org
+        New-FhirConnection -Name prod-b -BaseUri https://b.example.org
+        New-FhirConnection -Name test -BaseUri https://t.example.org
+
+        Get-FhirConnection prod* | Set-FhirConnection -TimeoutSec 10
+        (Get-FhirConnection prod*).TimeoutSec | Should -Be @(10, 10)
+
+        Get-FhirConnection prod* | Remove-FhirConnection -Confirm:$false
+        (Get-FhirConnection).Name | Should -Be @('test')
+    }
+
+    It 'completes connection names and vault names' {
+        New-FhirConnection -Name prod-eu -BaseUri https://eu.example.org
+        New-FhirConnection -Name prod-us -BaseUri https://us.example.org
+
+        $line = 'Invoke-FhirRequest -Connection prod-'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('prod-eu', 'prod-us')
+        $line = 'Get-FhirConnection -Vault FhirSecurityPe'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('FhirSecurityPester')
+        $line = 'New-FhirConnection -Name x -BaseUri https://x.example.org -BasicAuth test-'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('test-basic')
+    }
+}

@@ -1,0 +1,179 @@
+# Shared by the FhirSecurity Pester suites (dot-sourced; Pester does not run this file itself).
+#
+# Each suite:
+#   BeforeDiscovery { . $PSScriptRoot/TestEnvironment.ps1; $skipReason = Get-FhirTestSkipReason }
+#   Describe '...' -Skip:([bool]$skipReason) {
+#       BeforeAll { . $PSScriptRoot/TestEnvironment.ps1; $script:testEnv = Start-FhirTestEnvironment }
+#       AfterAll  { Stop-FhirTestEnvironment $script:testEnv }
+#   }
+#
+# What it sets up:
+#   - a SecretManagement vault that holds nothing of the user's: Microsoft.PowerShell.SecretStore configured
+#     non-interactively (no password prompt) in a temporary HOME / XDG / LOCALAPPDATA, or, where SecretStore is
+#     not installed and the runtime is .NET 10 or later (pwsh 7.6+), the repository's SecretManagement test double;
+#   - the built module, imported from out/FhirSecurity;
+#   - the HTTPS FHIR + OAuth test server (tests/FhirSecurity.TestServer), started with `dotnet <dll> --info-file`
+#     as a child process and stopped by closing its stdin.
+
+# Constants are functions, not $script: variables: Pester runs setup, tests and teardown in scopes of its own,
+# and $PSScriptRoot inside a function is always this file's folder.
+function Get-FhirTestRepoRoot { (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
+function Get-FhirTestModuleManifest { Join-Path (Get-FhirTestRepoRoot) 'out/FhirSecurity/FhirSecurity.psd1' }
+function Get-FhirTestVaultName { 'FhirSecurityPester' }
+
+function Find-FhirTestBuild {
+    # The newest build of a test project's dll (Debug or Release), or $null.
+    param([Parameter(Mandatory)] [string] $Project)
+    $bin = Join-Path (Get-FhirTestRepoRoot) "tests/$Project/bin"
+    if (-not (Test-Path $bin)) { return $null }
+    Get-ChildItem -Path $bin -Recurse -Filter "$Project.dll" -File -ErrorAction SilentlyContinue |
+        Where-Object { $_.Directory.Name -like 'net*' } |
+        Sort-Object LastWriteTimeUtc -Descending |
+        Select-Object -First 1 -ExpandProperty FullName
+}
+
+function Get-FhirTestVaultKind {
+    # 'SecretStore', 'Double', or $null when neither can be used here.
+    if (Get-Module -ListAvailable -Name 'Microsoft.PowerShell.SecretStore') {
+        if (Get-Module -ListAvailable -Name 'Microsoft.PowerShell.SecretManagement') { return 'SecretStore' }
+    }
+    # The double is a net10.0 assembly: pwsh 7.4/7.5 (.NET 8/9) cannot load it.
+    if ([Environment]::Version.Major -ge 10 -and (Find-FhirTestBuild -Project 'SecretManagementDouble')) { return 'Double' }
+    return $null
+}
+
+function Get-FhirTestSkipReason {
+    # Why the suites cannot run on this machine, or $null. Called at discovery, so a skip says why.
+    if ($PSVersionTable.PSVersion -lt [version]'7.4') {
+        return "PowerShell $($PSVersionTable.PSVersion) is older than 7.4, which FhirSecurity requires."
+    }
+    if (-not (Test-Path (Get-FhirTestModuleManifest))) {
+        return "The module is not built ($(Get-FhirTestModuleManifest) is missing): run 'dotnet build FhirSecurity.sln' first."
+    }
+    if (-not (Get-Command -Name dotnet -CommandType Application -ErrorAction SilentlyContinue)) {
+        return 'dotnet is not on PATH: the test server runs as a dotnet child process.'
+    }
+    if (-not (Find-FhirTestBuild -Project 'FhirSecurity.TestServer')) {
+        return "The test server is not built: run 'dotnet build FhirSecurity.sln' first."
+    }
+    if (-not (Get-FhirTestVaultKind)) {
+        return "Microsoft.PowerShell.SecretStore (with SecretManagement) is not installed, and the SecretManagement test double (net10.0) cannot load in PowerShell $($PSVersionTable.PSVersion) on .NET $([Environment]::Version): Install-Module Microsoft.PowerShell.SecretManagement, Microsoft.PowerShell.SecretStore -Scope CurrentUser."
+    }
+    if ((Get-Module -Name 'Microsoft.PowerShell.SecretManagement', 'Microsoft.PowerShell.SecretStore') -and -not $env:FHIRSECURITY_PESTER_HOME) {
+        return 'SecretManagement is already loaded in this session, so its vault registry cannot be moved to a temporary folder and the suites would touch your own vaults. Run them in a fresh pwsh (build.ps1 -Task Test does).'
+    }
+    return $null
+}
+
+function Start-FhirTestEnvironment {
+    # Sets up the vault, imports the module, starts the test server. Returns what Stop-FhirTestEnvironment undoes.
+    $state = [ordered]@{
+        Environment = @{}
+        VaultKind   = Get-FhirTestVaultKind
+        Server      = $null
+        Info        = $null
+        Folder      = $null
+    }
+
+    # SecretManagement and SecretStore read their paths once per process, so every suite of one pwsh process
+    # shares one temporary home; it is never the user's.
+    if (-not $env:FHIRSECURITY_PESTER_HOME) {
+        $tempHome = Join-Path ([IO.Path]::GetTempPath()) "fhirsecurity-pester-$PID"
+        $null = New-Item -ItemType Directory -Force -Path $tempHome
+        foreach ($name in 'HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'LOCALAPPDATA', 'APPDATA', 'FHIRSECURITY_VAULT') {
+            $state.Environment[$name] = [Environment]::GetEnvironmentVariable($name)
+        }
+        $env:HOME = $tempHome
+        $env:XDG_CONFIG_HOME = Join-Path $tempHome '.config'
+        $env:XDG_DATA_HOME = Join-Path $tempHome '.local/share'
+        $env:XDG_CACHE_HOME = Join-Path $tempHome '.cache'
+        if ($IsWindows) {
+            $env:LOCALAPPDATA = Join-Path $tempHome 'AppData/Local'
+            $env:APPDATA = Join-Path $tempHome 'AppData/Roaming'
+        }
+        $env:FHIRSECURITY_PESTER_HOME = $tempHome
+    }
+    $env:FHIRSECURITY_VAULT = $null
+
+    if ($state.VaultKind -eq 'Double') {
+        Add-Type -Path (Find-FhirTestBuild -Project 'SecretManagementDouble')
+        $modules = [Microsoft.PowerShell.SecretManagement.SecretManagementModule]::EnsureFolder()
+        $state.Environment['PSModulePath'] = $env:PSModulePath
+        $env:PSModulePath = $modules + [IO.Path]::PathSeparator + $env:PSModulePath
+        Import-Module -Name 'Microsoft.PowerShell.SecretManagement' -Force -ErrorAction Stop
+    }
+    else {
+        Import-Module -Name 'Microsoft.PowerShell.SecretManagement', 'Microsoft.PowerShell.SecretStore' -ErrorAction Stop
+        # Configured once per temporary home: a brand-new store needs -Password even with -Authentication None
+        # (see docs/runbooks.md); later suites of this process find it configured.
+        $configured = Join-Path $env:FHIRSECURITY_PESTER_HOME 'secretstore-configured'
+        if (-not (Test-Path $configured)) {
+            $password = [System.Net.NetworkCredential]::new('', [guid]::NewGuid().ToString()).SecurePassword
+            Microsoft.PowerShell.SecretStore\Set-SecretStoreConfiguration -Scope CurrentUser -Authentication None -Interaction None -Password $password -Confirm:$false -ErrorAction Stop
+            $null = New-Item -ItemType File -Path $configured
+        }
+    }
+    if (Microsoft.PowerShell.SecretManagement\Get-SecretVault -Name (Get-FhirTestVaultName) -ErrorAction SilentlyContinue) {
+        Microsoft.PowerShell.SecretManagement\Unregister-SecretVault -Name (Get-FhirTestVaultName)
+    }
+    Microsoft.PowerShell.SecretManagement\Register-SecretVault -Name (Get-FhirTestVaultName) -ModuleName 'Microsoft.PowerShell.SecretStore' -DefaultVault -ErrorAction Stop
+
+    Import-Module -Name (Get-FhirTestModuleManifest) -Force -ErrorAction Stop
+
+    # The test server: its own CA, OAuth token endpoint and Basic Auth user, on 127.0.0.1.
+    $state.Folder = Join-Path $env:FHIRSECURITY_PESTER_HOME ("server-" + [guid]::NewGuid().ToString('n'))
+    $null = New-Item -ItemType Directory -Path $state.Folder
+    $infoFile = Join-Path $state.Folder 'server.json'
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $start.ArgumentList.Add((Find-FhirTestBuild -Project 'FhirSecurity.TestServer'))
+    $start.ArgumentList.Add('--info-file')
+    $start.ArgumentList.Add($infoFile)
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.UseShellExecute = $false
+    $state.Server = [System.Diagnostics.Process]::Start($start)
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (-not (Test-Path $infoFile)) {
+        if ($state.Server.HasExited) { throw "The test server exited with code $($state.Server.ExitCode) before it was ready." }
+        if ([DateTime]::UtcNow -gt $deadline) { throw 'The test server did not start within 60 seconds.' }
+        Start-Sleep -Milliseconds 100
+    }
+    # The info file is written in one go, but may be seen before it is complete: retry the read briefly.
+    for ($i = 0; $i -lt 50 -and -not $state.Info; $i++) {
+        try { $state.Info = Get-Content -Raw -Path $infoFile | ConvertFrom-Json -ErrorAction Stop }
+        catch { Start-Sleep -Milliseconds 100 }
+    }
+    if (-not $state.Info) { throw "The test server's info file $infoFile could not be read." }
+    return [pscustomobject]$state
+}
+
+function Stop-FhirTestEnvironment {
+    param($State)
+    if ($null -eq $State) { return }
+    if ($State.Server) {
+        # Closing stdin is the server's stop signal; kill it if it does not go.
+        try { $State.Server.StandardInput.Close() } catch { }
+        if (-not $State.Server.WaitForExit(10000)) { $State.Server.Kill($true) }
+        $State.Server.Dispose()
+    }
+    Remove-Module -Name FhirSecurity -Force -ErrorAction SilentlyContinue
+    if (Get-Command -Name Microsoft.PowerShell.SecretManagement\Get-SecretVault -ErrorAction SilentlyContinue) {
+        if (Microsoft.PowerShell.SecretManagement\Get-SecretVault -Name (Get-FhirTestVaultName) -ErrorAction SilentlyContinue) {
+            Microsoft.PowerShell.SecretManagement\Get-SecretInfo -Vault (Get-FhirTestVaultName) -Name 'FhirSecurity-*' -ErrorAction SilentlyContinue |
+                ForEach-Object { Microsoft.PowerShell.SecretManagement\Remove-Secret -Name $_.Name -Vault (Get-FhirTestVaultName) -ErrorAction SilentlyContinue }
+            Microsoft.PowerShell.SecretManagement\Unregister-SecretVault -Name (Get-FhirTestVaultName) -ErrorAction SilentlyContinue
+        }
+    }
+    if ($State.Folder) { Remove-Item -Recurse -Force -Path $State.Folder -ErrorAction SilentlyContinue }
+    # The temporary home stays for the next suite of this process (SecretManagement keeps its paths); the
+    # environment goes back as it was once the first suite that moved it is done.
+    foreach ($name in $State.Environment.Keys) {
+        [Environment]::SetEnvironmentVariable($name, $State.Environment[$name])
+    }
+    if ($State.Environment.ContainsKey('HOME')) { $env:FHIRSECURITY_PESTER_HOME = $null }
+}
+
+function New-FhirTestSecureString {
+    param([Parameter(Mandatory)] [string] $Text)
+    [System.Net.NetworkCredential]::new('', $Text).SecurePassword
+}
