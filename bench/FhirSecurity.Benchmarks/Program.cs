@@ -16,7 +16,7 @@ switch (mode)
         // In process (no generated project to build: nothing beyond NuGet is reachable here), and short: 2 cores
         // share the client and the server, so a few iterations of many invocations each already settle.
         IConfig config = DefaultConfig.Instance
-            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(8).WithId("ShortInProc"))
+            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(12).WithId("ShortInProc"))
             .WithOptions(ConfigOptions.DisableLogFile);
         BenchmarkSwitcher.FromTypes([typeof(CallCostBenchmarks)]).Run(args.Length > 1 ? args[1..] : ["--filter", "*"], config);
         return 0;

@@ -9,7 +9,7 @@ using Microsoft.PowerShell.SecretManagement;
 namespace FhirSecurity.Benchmarks.Whole;
 
 /// <summary>
-/// Scenarios 4 to 6, which a per-call benchmark cannot show: tokens and vault reads over 1,000 requests from 8
+/// Scenarios 1 to 3 interleaved (see <see cref="InterleavedCalls"/>), and 4 to 6, which a per-call benchmark cannot show: tokens and vault reads over 1,000 requests from 8
 /// runspaces, memory while paging 1,000 vs 10,000 resources (each in a fresh child process), and Import-Module and
 /// first-call latency in fresh processes. Prints markdown tables.
 /// </summary>
@@ -31,7 +31,7 @@ internal static class WholeProcessRunner
             using Runspace setup = BenchEnvironment.OpenModuleRunspace();
             BenchEnvironment.CreateDefinitions(setup, server.OAuthBase, server.TokenEndpoint, server.Pki.BundlePem);
 
-            // "whole tokens|cold|paging" runs one part; "whole" all three.
+            // "whole calls|tokens|cold|paging" runs those parts; "whole" all four.
             bool All(string part) => args.Length == 0 || args.Contains(part, StringComparer.OrdinalIgnoreCase);
             if (All("tokens"))
             {
@@ -47,6 +47,12 @@ internal static class WholeProcessRunner
             if (All("paging"))
             {
                 await PagingAsync(temp);
+            }
+
+            // Last: it starts its own server and points connection 'c' of the shared vault at it.
+            if (All("calls"))
+            {
+                await InterleavedCalls.RunAsync();
             }
             return 0;
         }
