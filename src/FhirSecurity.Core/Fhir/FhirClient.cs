@@ -30,7 +30,7 @@ public sealed class FhirClient
         (_http, _tls) = pool.GetClient(connection.Tls);
         _tokens = tokens;
         _clock = clock;
-        _tokenKey = connection.OAuth is { } oauth ? TokenCache.KeyFor(oauth, connection.Tls.Fingerprint) : null;
+        _tokenKey = connection.TokenKey;
     }
 
     /// <summary>

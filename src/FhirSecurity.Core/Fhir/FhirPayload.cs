@@ -38,14 +38,26 @@ public static class FhirPayload
                 response.Uri) { StatusCode = response.StatusCode };
         }
 
+        // Firely has read the answer (so it is a resource, and a Bundle's links and total are typed); what goes on to
+        // the cmdlet is the server's own JSON, which loses nothing and saves writing every resource out again.
         if (resource is Bundle bundle)
         {
-            string[] entries = bundle.Entry.Where(e => e.Resource is not null).Select(e => Serializer.SerializeToString(e.Resource!)).ToArray();
             Uri? next = bundle.NextLink is { } link ? (link.IsAbsoluteUri ? link : new Uri(response.Uri, link)) : null;
-            return new FhirResult(Serializer.SerializeToString(bundle), bundle.TypeName, entries, next, bundle.Total);
+            return new FhirResult(response.Body, bundle.TypeName, EntryResources(response.Body), next, bundle.Total);
         }
 
-        return new FhirResult(Serializer.SerializeToString(resource), resource.TypeName, [], null, null);
+        return new FhirResult(response.Body, resource.TypeName, [], null, null);
+    }
+
+    private static string[] EntryResources(string bundleJson)
+    {
+        using JsonDocument document = JsonDocument.Parse(bundleJson);
+        return document.RootElement.TryGetProperty("entry", out JsonElement entries) && entries.ValueKind == JsonValueKind.Array
+            ? entries.EnumerateArray()
+                .Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("resource", out JsonElement r) && r.ValueKind == JsonValueKind.Object)
+                .Select(e => e.GetProperty("resource").GetRawText())
+                .ToArray()
+            : [];
     }
 
     /// <summary>

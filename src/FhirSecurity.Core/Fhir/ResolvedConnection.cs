@@ -11,6 +11,11 @@ namespace FhirSecurity.Core.Fhir;
 /// <param name="Tls">Its TLS policy (with the CA bundle for CustomBundle).</param>
 public sealed record ResolvedConnection(ConnectionDefinition Connection, string Vault, BasicAuthDefinition? Basic, OAuthDefinition? OAuth, TlsPolicy Tls)
 {
+    private string? _tokenKey;
+
+    /// <summary>The token cache key of its OAuth definition (null without OAuth), hashed once per resolution.</summary>
+    public string? TokenKey => OAuth is null ? null : _tokenKey ??= Auth.TokenCache.KeyFor(OAuth, Tls.Fingerprint);
+
     /// <summary>Identifies the exact definitions used: a change to any of them changes it.</summary>
     public string Revisions
         => $"{Connection.Name}@{Connection.Revision}"

@@ -15,6 +15,7 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private DefinitionStore? _store;
+    private bool? _verbose;
 
     /// <summary>
     /// The SecretManagement vault to use. Without it: $env:FHIRSECURITY_VAULT, else the default vault for writes
@@ -49,6 +50,16 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
     }
 
     internal bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
+
+    /// <summary>
+    /// True when verbose output is shown (-Verbose, or $VerbosePreference), so messages that cost work to build are
+    /// built only then.
+    /// </summary>
+    internal bool VerboseEnabled
+        => _verbose ??= MyInvocation.BoundParameters.TryGetValue("Verbose", out object? flag)
+            ? flag is SwitchParameter { IsPresent: true } || flag is true
+            : LanguagePrimitives.TryConvertTo(GetVariableValue("VerbosePreference"), out ActionPreference preference)
+              && preference is not ActionPreference.SilentlyContinue and not ActionPreference.Ignore;
 
     /// <summary>Cancelled when the user presses Ctrl-C (StopProcessing).</summary>
     internal CancellationToken StopToken => _stopping.Token;

@@ -133,7 +133,10 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
             forceReload,
             () => ConnectionResolver.Resolve(Store, Connection.Name, vault),
             out bool fromCache);
-        WriteVerbose($"Connection '{resolved.Connection.Name}' from vault '{resolved.Vault}' ({(fromCache ? "session cache" : "read from the vault")}): {resolved.Revisions}, TLS {resolved.Tls.Mode}.");
+        if (VerboseEnabled)
+        {
+            WriteVerbose($"Connection '{resolved.Connection.Name}' from vault '{resolved.Vault}' ({(fromCache ? "session cache" : "read from the vault")}): {resolved.Revisions}, TLS {resolved.Tls.Mode}.");
+        }
 
         if (resolved.Connection.TlsValidation == TlsValidationMode.Skip && session.FirstSkipWarning(resolved.Vault + "/" + resolved.Connection.Name))
         {
@@ -214,7 +217,14 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
     private FhirResponse Send(ResolvedConnection connection, FhirRequest request)
     {
         var client = new FhirClient(connection, HandlerPool.Shared, TokenCache.Shared, TimeProvider.System);
-        FhirResponse response = Wait(verbose => client.SendAsync(request, StopToken, verbose));
+        FhirResponse response = VerboseEnabled
+            ? Wait(verbose => client.SendAsync(request, StopToken, verbose))
+            : Wait(client.SendAsync(request, StopToken, null));
+        if (!VerboseEnabled)
+        {
+            return response;
+        }
+
         string token = response.TokenSource switch
         {
             TokenSource.None => string.Empty,
