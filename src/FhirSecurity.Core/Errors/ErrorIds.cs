@@ -67,6 +67,5 @@ public static class ErrorIds
     public const string SecretVaultNoDefault = nameof(SecretVaultNoDefault);
     public const string SecretVaultLocked = nameof(SecretVaultLocked);
     public const string SecretVaultError = nameof(SecretVaultError);
-    public const string SecretVaultUnexpectedValue = nameof(SecretVaultUnexpectedValue);
 #pragma warning restore CS1591
 }
