@@ -14,7 +14,8 @@
         'New-FhirOAuth', 'Get-FhirOAuth', 'Set-FhirOAuth', 'Remove-FhirOAuth',
         'Import-FhirCaBundle', 'Get-FhirCaBundle', 'Set-FhirCaBundle', 'Remove-FhirCaBundle',
         'New-FhirConnection', 'Get-FhirConnection', 'Set-FhirConnection', 'Remove-FhirConnection',
-        'Invoke-FhirRequest', 'Get-FhirTokenCache', 'Clear-FhirTokenCache'
+        'Invoke-FhirRequest', 'Get-FhirTokenCache', 'Clear-FhirTokenCache',
+        'Test-FhirConnection'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -91,6 +91,16 @@ public sealed class FhirTestServer : IAsyncDisposable
         set => _state.TokenLifetime = value;
     }
 
+    /// <summary>
+    /// How far the Date header of every answer (FHIR and token endpoint) is set off the real clock, to play a server
+    /// whose clock is wrong; zero (the default) sends the true time.
+    /// </summary>
+    public TimeSpan DateHeaderOffset
+    {
+        get => _state.DateHeaderOffset;
+        set => _state.DateHeaderOffset = value;
+    }
+
     /// <summary>Number of patients in the store.</summary>
     public int PatientCount => _state.Patients.Count;
 

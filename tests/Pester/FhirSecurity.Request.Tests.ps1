@@ -77,6 +77,47 @@ Describe 'Invoke-FhirRequest' -Tag 'FhirSecurity', 'Request' -Skip:([bool]$skipR
     }
 }
 
+Describe 'Test-FhirConnection' -Tag 'FhirSecurity', 'Request' -Skip:([bool]$skipReason) {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
+        $script:testEnv = Start-FhirTestEnvironment
+        $script:info = $script:testEnv.Info
+        Import-FhirCaBundle -Name test-ca -Path $script:info.caBundleFile -Force
+        New-FhirOAuth -Name probe-oauth -TokenUrl $script:info.tokenEndpoint -ClientId $script:info.oauthClientId `
+            -ClientSecret (New-FhirTestSecureString $script:info.oauthClientSecret) -Scope ($script:info.oauthScopes -split ' ') -Force
+        New-FhirConnection -Name probe -BaseUri $script:info.oauthBase -OAuth probe-oauth -CaBundle test-ca -Force
+        New-FhirConnection -Name probe-untrusted -BaseUri $script:info.openBase -Force
+    }
+
+    AfterAll {
+        'probe', 'probe-untrusted' | Remove-FhirConnection -Confirm:$false -ErrorAction SilentlyContinue
+        Remove-FhirOAuth -Name probe-oauth -Confirm:$false -ErrorAction SilentlyContinue
+        Stop-FhirTestEnvironment $script:testEnv
+    }
+
+    It 'passes every step and shows them in the list view' {
+        $result = Test-FhirConnection probe
+
+        $result.Passed | Should -BeTrue
+        $result.Steps.Name | Should -Be @('Dns', 'Tcp', 'Tls', 'Token', 'Metadata', 'Clock')
+        $result.FhirVersion | Should -Be '4.0.1'
+        $list = $result | Format-List | Out-String
+        $list | Should -Match 'GrantedScopes\s+:'
+        $list | Should -Match 'Steps\s+: Dns: Passed, Tcp: Passed, Tls: Passed, Token: Passed, Metadata: Passed, Clock: Passed'
+        $list | Should -Not -Match ([regex]::Escape($script:info.oauthClientSecret))
+    }
+
+    It 'writes ConnectionTestTlsFailed and still returns the result' {
+        $err = $null
+        $result = Test-FhirConnection probe-untrusted -ErrorAction SilentlyContinue -ErrorVariable err
+
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionTestTlsFailed,*'
+        $result.Passed | Should -BeFalse
+        ($result.Steps | Where-Object Name -EQ 'Metadata').Status | Should -Be 'Skipped'
+    }
+}
+
 Describe 'Mocking Invoke-FhirRequest in a caller''s tests' -Tag 'FhirSecurity', 'Request' -Skip:([bool]$skipReason) {
     BeforeAll {
         # A binary module's cmdlet is mocked in the caller's scope: Pester puts a function of the same name in

@@ -67,5 +67,13 @@ public static class ErrorIds
     public const string SecretVaultNoDefault = nameof(SecretVaultNoDefault);
     public const string SecretVaultLocked = nameof(SecretVaultLocked);
     public const string SecretVaultError = nameof(SecretVaultError);
+
+    // Test-FhirConnection: one id per failed step, whatever the cause, so a runbook can branch on the step.
+    public const string ConnectionTestDnsFailed = nameof(ConnectionTestDnsFailed);
+    public const string ConnectionTestTcpFailed = nameof(ConnectionTestTcpFailed);
+    public const string ConnectionTestTlsFailed = nameof(ConnectionTestTlsFailed);
+    public const string ConnectionTestTokenFailed = nameof(ConnectionTestTokenFailed);
+    public const string ConnectionTestMetadataFailed = nameof(ConnectionTestMetadataFailed);
+    public const string ConnectionTestClockSkew = nameof(ConnectionTestClockSkew);
 #pragma warning restore CS1591
 }

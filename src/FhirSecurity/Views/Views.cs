@@ -1,4 +1,5 @@
 using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Diagnostics;
 using FhirSecurity.Core.Tls;
 
 namespace FhirSecurity;
@@ -31,6 +32,26 @@ internal static class Views
 
     public static FhirConnectionInfo Of(ConnectionDefinition d, string vault)
         => new(d.Name, d.BaseUri, d.BasicAuth, d.OAuth, ToView(d.TlsValidation), d.CaBundle, TlsVersions.ToText(d.MinimumTlsVersion), ToView(d.RevocationMode), d.TimeoutSec, d.AllowUnencryptedAuthentication, vault, d.Revision, d.Updated);
+
+    public static FhirConnectionTestResult Of(ProbeReport r)
+        => new(
+            r.Connection,
+            r.Vault,
+            r.BaseUri,
+            r.Steps.Select(s => new FhirConnectionTestStep(s.Name.ToString(), Enum.Parse<FhirTestStatus>(s.Status.ToString()), s.Duration, s.Detail, s.ErrorId)).ToArray(),
+            r.Addresses,
+            r.RemoteEndPoint,
+            r.TlsProtocol,
+            r.CipherSuite,
+            ToView(r.TlsValidation),
+            r.ServerCertificates.Select(c => new FhirServerCertificate(c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.Sha256Fingerprint)).ToArray(),
+            r.TokenEndpoint,
+            r.GrantedScopes,
+            r.TokenLifetime,
+            r.FhirVersion,
+            r.Software,
+            r.ClockSkew,
+            r.Duration);
 
     public static FhirClientAuthentication ToView(OAuthClientAuthentication method) => method switch
     {

@@ -27,6 +27,16 @@ internal sealed class RequestDispatcher(ServerState state)
             state.Counters.CountTokenRequest();
         }
 
+        if (state.DateHeaderOffset is var offset && offset != TimeSpan.Zero)
+        {
+            // Set as the headers go out, over the Date Kestrel puts there.
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.Date = (DateTimeOffset.UtcNow + offset).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            });
+        }
+
         if (context.Connection.ClientCertificate is { } clientCertificate)
         {
             state.LastClientCertificateSubject = clientCertificate.Subject;

@@ -4,6 +4,7 @@ namespace FhirSecurity.TestServer;
 internal sealed class ServerState
 {
     private long _tokenLifetimeTicks;
+    private long _dateHeaderOffsetTicks;
     private volatile string? _lastAuthorizationScheme;
     private volatile TokenRequestRecord? _lastTokenRequest;
     private volatile string? _lastClientCertificateSubject;
@@ -38,6 +39,13 @@ internal sealed class ServerState
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
             Interlocked.Exchange(ref _tokenLifetimeTicks, value.Ticks);
         }
+    }
+
+    /// <summary>How far every answer's Date header is set off the real clock (zero: Kestrel's own Date).</summary>
+    public TimeSpan DateHeaderOffset
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _dateHeaderOffsetTicks));
+        set => Interlocked.Exchange(ref _dateHeaderOffsetTicks, value.Ticks);
     }
 
     public string? LastAuthorizationScheme

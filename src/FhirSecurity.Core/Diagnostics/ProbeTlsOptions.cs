@@ -1,0 +1,22 @@
+using System.Net.Security;
+using FhirSecurity.Core.Http;
+
+namespace FhirSecurity.Core.Diagnostics;
+
+/// <summary>
+/// The TLS handshake options of a connection test, built in one place from the connection's TLS policy, the same
+/// settings <see cref="HandlerPool"/> gives the request path (protocols, validation, revocation). A client
+/// certificate belongs here (<see cref="SslClientAuthenticationOptions.ClientCertificates"/>).
+/// </summary>
+internal static class ProbeTlsOptions
+{
+    /// <summary>The options for a handshake with <paramref name="host"/>, validated by <paramref name="validate"/>.</summary>
+    public static SslClientAuthenticationOptions For(TlsPolicy tls, string host, RemoteCertificateValidationCallback validate)
+        => new()
+        {
+            TargetHost = host,
+            EnabledSslProtocols = tls.EnabledProtocols,
+            CertificateRevocationCheckMode = tls.PlatformRevocationMode,
+            RemoteCertificateValidationCallback = validate,
+        };
+}
