@@ -142,6 +142,21 @@ public sealed class TestFhirConnectionTests : ServerTest
     }
 
     [Fact]
+    public void Skip_validation_passes_TLS_but_says_nothing_was_checked_and_warns()
+    {
+        Server.SetServerCertificate(Server.Pki.IssueServerCertificate(CertificateOptions.SelfSigned));
+        RunWithOk("New-FhirConnection -Name lab -BaseUri $openBase -TlsValidation Skip");
+
+        PsResult result = RunWithOk($"{Cmdlet} lab");
+
+        dynamic report = Single(result, "FhirConnectionTestResult");
+        Assert.Equal("Passed", Status(report, "Tls"));
+        Assert.Contains("NOT validated (Skip)", (string)report.Step("Tls").Detail);
+        Assert.Equal("CN=self-signed.localhost", (string)((IEnumerable<dynamic>)report.ServerCertificates).First().Subject);
+        Assert.Contains("skips TLS certificate validation", Assert.Single(result.Warnings).Message);
+    }
+
+    [Fact]
     public void A_refused_secret_fails_the_token_step_and_metadata_is_read_without_credentials()
     {
         ImportCa();
