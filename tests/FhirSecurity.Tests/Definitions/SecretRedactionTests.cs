@@ -51,11 +51,12 @@ public sealed class SecretRedactionTests : DefinitionCmdletTest
         TestVaults.SetLocked(DefaultVault, false);
 
         string formatted = Session.RunFormatted("Get-FhirBasicAuth; Get-FhirOAuth; Get-FhirConnection")
-            + Session.RunFormatted("Get-FhirOAuth | Format-List *");
+            + Session.RunAllProperties("Get-FhirOAuth");
 
         Assert.Contains(runs, r => r.Errors.Count > 0);
         Assert.Contains(runs, r => r.Verbose.Count > 0 || r.Output.Count > 0);
         Assert.Contains("********", formatted);
+        Assert.Contains("ClientSecret : ********", formatted);
         foreach (string canary in new[] { Password, ClientSecret })
         {
             Assert.All(runs, r => Assert.DoesNotContain(canary, r.AllText()));

@@ -112,9 +112,28 @@ public sealed class PsSession : IDisposable
             terminating);
     }
 
-    /// <summary>Runs a script piped to Out-Default and returns what the host rendered (format views included).</summary>
+    /// <summary>
+    /// Runs a script piped to Out-Default and returns what the host rendered (format views included). A script that
+    /// writes an error fails the test: a rendering check over a command that did not run (the hosted engine has no
+    /// Format-List, for one) would otherwise pass on nothing.
+    /// </summary>
     public string RunFormatted(string script, IDictionary<string, object?>? variables = null)
-        => Run("& {\n" + script + "\n} | Out-Default", variables).HostText;
+    {
+        PsResult result = Run("& {\n" + script + "\n} | Out-Default", variables);
+        if (result.Errors.Count > 0)
+        {
+            throw new InvalidOperationException("The script to render wrote errors: " + string.Join(" | ", result.Errors.Select(e => e.FullyQualifiedErrorId)));
+        }
+
+        return result.HostText;
+    }
+
+    /// <summary>
+    /// What <c>Format-List *</c> shows, for the hosted engine that lacks it: every property of every object the script
+    /// writes, as "Name : value" rendered by the host. Fails like <see cref="RunFormatted"/> when the script writes errors.
+    /// </summary>
+    public string RunAllProperties(string script, IDictionary<string, object?>? variables = null)
+        => RunFormatted("& {\n" + script + "\n} | ForEach-Object { foreach ($p in $_.PSObject.Properties) { '{0} : {1}' -f $p.Name, \"$($p.Value)\" } }", variables);
 
     /// <inheritdoc />
     public void Dispose() => _runspace.Dispose();

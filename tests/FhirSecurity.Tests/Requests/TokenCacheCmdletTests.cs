@@ -31,9 +31,10 @@ public sealed class TokenCacheCmdletTests : ServerTest
         NewOAuthConnection();
         PsResult result = RunWithOk("Invoke-FhirRequest c Patient/pat-0001");
 
-        string text = Session.RunFormatted("Get-FhirTokenCache") + Session.RunFormatted("Get-FhirTokenCache | Format-List *");
+        string text = Session.RunFormatted("Get-FhirTokenCache") + Session.RunAllProperties("Get-FhirTokenCache");
 
         Assert.Contains("c-oauth", text);
+        Assert.Contains("Fetches : 1", text);
         Assert.DoesNotContain(ClientSecret, text);
         Assert.DoesNotContain("Bearer", text);
         Assert.Empty(result.Errors);
