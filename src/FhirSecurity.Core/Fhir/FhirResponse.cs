@@ -29,6 +29,9 @@ public sealed record FhirResponse(
     /// <summary>How long the server's <c>Retry-After</c> asked to wait, or null.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>The bearer token the last exchange carried, or null (its value shows redacted).</summary>
+    public AccessToken? Token { get; init; }
+
     /// <summary>How many times the request was sent (1 without retries); redirects are not counted.</summary>
     public int Attempts { get; init; } = 1;
 }

@@ -31,7 +31,7 @@ public sealed class DefinitionDocumentTests
         Assert.Equal(OAuthClientAuthentication.ClientSecretPost, read.ClientAuthentication);
         Assert.Equal(["system/Patient.rs", "system/Observation.rs"], read.Scopes);
         Assert.Equal("https://fhir.example.org", read.ExtraParameters["audience"]);
-        Assert.Equal(Samples.ClientSecret, read.ClientSecret.Reveal());
+        Assert.Equal(Samples.ClientSecret, read.ClientSecret!.Reveal());
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class DefinitionDocumentTests
     public void Unknown_client_authentication_method_is_refused_not_misread()
     {
         JsonObject json = JsonNode.Parse(DefinitionDocument.Serialize(Samples.OAuth()))!.AsObject();
-        json["clientAuthentication"] = "private_key_jwt";
+        json["clientAuthentication"] = "tls_client_auth";
 
         var ex = Assert.Throws<FhirSecurityException>(() => DefinitionDocument.Deserialize(json.ToJsonString(), DefinitionKind.OAuth, "s"));
 
