@@ -17,6 +17,8 @@ public sealed class ClientKeyTests
         { TestKeys.Rsa3072.ExportRSAPrivateKeyPem(), JwtSigningAlgorithm.RS384, "RSA 3072" },
         { TestKeys.P384.ExportPkcs8PrivateKeyPem(), JwtSigningAlgorithm.ES384, "ECDSA P-384" },
         { TestKeys.P384.ExportECPrivateKeyPem(), JwtSigningAlgorithm.ES384, "ECDSA P-384" },
+        // What `openssl ecparam -name secp384r1 -genkey` writes: the curve's OID block, then the SEC1 key.
+        { "-----BEGIN EC PARAMETERS-----\nBgUrgQQAIg==\n-----END EC PARAMETERS-----\n" + TestKeys.P384.ExportECPrivateKeyPem(), JwtSigningAlgorithm.ES384, "ECDSA P-384" },
     };
 
     [Theory]

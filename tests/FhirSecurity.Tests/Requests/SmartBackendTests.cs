@@ -118,6 +118,16 @@ public sealed class SmartBackendTests : ServerTest
     }
 
     [Fact]
+    public void Discovery_with_Skip_works_against_an_untrusted_certificate_and_warns()
+    {
+        PsResult result = RunWithOk($"New-FhirOAuth -Name smart -FhirBaseUri $oauthBase -Discover -TlsValidation Skip -ClientId {ClientId} -ClientSecret $clientSecret");
+
+        WarningRecord warning = Assert.Single(result.Warnings);
+        Assert.Contains("skips TLS certificate validation", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("FhirSecurity-OAuth-smart", TestVaults.Snapshot(DefaultVault).Keys);
+    }
+
+    [Fact]
     public void Discovery_without_advertised_lists_saves_with_a_warning()
     {
         ImportCa();
