@@ -81,6 +81,23 @@ public sealed class FhirTestServer : IAsyncDisposable
     /// <summary>The last token request, without secrets.</summary>
     public TokenRequestRecord? LastTokenRequest => _state.LastTokenRequest;
 
+    /// <summary>Every private_key_jwt client assertion received (decoded, with the server's verdict), in order.</summary>
+    public IReadOnlyList<ReceivedAssertion> ReceivedAssertions => _state.Assertions;
+
+    /// <summary>
+    /// Replaces the body of <see cref="SmartConfigurationUri"/> (served with 200 as JSON, whatever the text); null
+    /// serves <see cref="DefaultSmartConfiguration"/>. Faults (<see cref="Faults"/>) give other statuses.
+    /// </summary>
+    public string? SmartConfigurationOverride
+    {
+        get => _state.SmartConfigurationOverride;
+        set => _state.SmartConfigurationOverride = value;
+    }
+
+    /// <summary>The smart-configuration this server serves by default (a fresh copy to change for <see cref="SmartConfigurationOverride"/>).</summary>
+    public System.Text.Json.Nodes.JsonObject DefaultSmartConfiguration()
+        => CapabilityStatementBuilder.SmartConfiguration(TokenEndpoint.AbsoluteUri, _state.Options.OAuthClients.SelectMany(c => c.AllowedScopes));
+
     /// <summary>Subject of the last TLS client certificate seen on a request.</summary>
     public string? LastClientCertificateSubject => _state.LastClientCertificateSubject;
 

@@ -33,7 +33,11 @@ public sealed class TokenCache
             .Append(oauth.ClientAuthentication).Append('\n')
             .Append(string.Join(' ', oauth.Scopes)).Append('\n')
             .Append(string.Join('&', oauth.ExtraParameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value))).Append('\n')
-            .Append(oauth.ClientSecret.Fingerprint()).Append('\n')
+            .Append(oauth.ClientSecret?.Fingerprint() ?? "-").Append('\n')
+            .Append(oauth.PrivateKey?.Fingerprint() ?? "-").Append('\n')
+            .Append(oauth.Algorithm?.ToString() ?? "-").Append('\n')
+            .Append(oauth.KeyId ?? "-").Append('\n')
+            .Append(oauth.JwksUrl?.AbsoluteUri ?? "-").Append('\n')
             .Append(oauth.Name).Append('\n')
             .Append(oauth.Revision).Append('\n')
             .Append(tlsFingerprint);

@@ -12,9 +12,10 @@ using FhirSecurity.Core.Secrets;
 namespace FhirSecurity.Core.Auth;
 
 /// <summary>
-/// Requests client-credentials tokens (RFC 6749 4.4) with client_secret_basic or client_secret_post, over the
-/// connection's own HTTP client (so its TLS policy applies to the token endpoint too). Token endpoint errors
-/// keep the server's <c>error</c> and <c>error_description</c>; no message ever holds the client secret.
+/// Requests client-credentials tokens (RFC 6749 4.4) with client_secret_basic, client_secret_post or private_key_jwt
+/// (RFC 7523, a new signed assertion per attempt), over the connection's own HTTP client (so its TLS policy applies to
+/// the token endpoint too). Token endpoint errors keep the server's <c>error</c> and <c>error_description</c>; no
+/// message ever holds the client secret or an assertion.
 /// </summary>
 public static class TokenClient
 {
@@ -47,13 +48,15 @@ public static class TokenClient
             {
                 string body;
                 HttpStatusCode status;
+                string? assertion = null;
                 TimeSpan? retryAfter = null;
                 FhirSecurityException? failure = null;
                 string passing;
                 TimeSpan started = watch.Elapsed;
                 try
                 {
-                    using HttpRequestMessage request = NewRequest(oauth);
+                    assertion = oauth.ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt ? ClientAssertion.Create(oauth, clock.GetUtcNow()) : null;
+                    using HttpRequestMessage request = NewRequest(oauth, assertion);
                     using HttpResponseMessage response = await http.SendAsync(request, deadline.Token).ConfigureAwait(false);
                     status = response.StatusCode;
                     body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
@@ -64,7 +67,7 @@ public static class TokenClient
 
                     if (!RetryPolicy.IsRetryableStatus((int)status))
                     {
-                        throw Refused(status, body, oauth);
+                        throw Refused(status, body, oauth, assertion);
                     }
 
                     retryAfter = RetryPolicy.RetryAfter(response.Headers.RetryAfter, clock.GetUtcNow());
@@ -84,7 +87,7 @@ public static class TokenClient
                 TimeSpan? wait = retry.Delay(attempt, retryAfter, timeout - watch.Elapsed, Random.Shared.NextDouble(), watch.Elapsed - started);
                 if (wait is null)
                 {
-                    throw failure ?? Refused(status, body, oauth);
+                    throw failure ?? Refused(status, body, oauth, assertion);
                 }
 
                 verbose?.Invoke($"The token endpoint {oauth.TokenUrl.GetLeftPart(UriPartial.Path)}: {passing}. Retry {attempt} of {retry.MaximumRetryCount} in {wait.Value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s{(retryAfter is null ? string.Empty : " (Retry-After)")}.");
@@ -97,21 +100,21 @@ public static class TokenClient
         }
     }
 
-    private static HttpRequestMessage NewRequest(OAuthDefinition oauth)
+    private static HttpRequestMessage NewRequest(OAuthDefinition oauth, string? assertion)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, oauth.TokenUrl) { Content = new FormUrlEncodedContent(Form(oauth)) };
+        var request = new HttpRequestMessage(HttpMethod.Post, oauth.TokenUrl) { Content = new FormUrlEncodedContent(Form(oauth, assertion)) };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (oauth.ClientAuthentication == OAuthClientAuthentication.ClientSecretBasic)
         {
             // RFC 6749 2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.
-            string pair = WebUtility.UrlEncode(oauth.ClientId) + ":" + WebUtility.UrlEncode(oauth.ClientSecret.Reveal());
+            string pair = WebUtility.UrlEncode(oauth.ClientId) + ":" + WebUtility.UrlEncode(oauth.ClientSecret!.Reveal());
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
         }
 
         return request;
     }
 
-    private static List<KeyValuePair<string, string>> Form(OAuthDefinition oauth)
+    private static List<KeyValuePair<string, string>> Form(OAuthDefinition oauth, string? assertion)
     {
         var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
         if (oauth.Scopes.Count > 0)
@@ -122,7 +125,14 @@ public static class TokenClient
         if (oauth.ClientAuthentication == OAuthClientAuthentication.ClientSecretPost)
         {
             form.Add(new("client_id", oauth.ClientId));
-            form.Add(new("client_secret", oauth.ClientSecret.Reveal()));
+            form.Add(new("client_secret", oauth.ClientSecret!.Reveal()));
+        }
+
+        if (assertion is not null)
+        {
+            // SMART Backend Services sends no client_id: the assertion's iss/sub name the client.
+            form.Add(new("client_assertion_type", ClientAssertion.AssertionType));
+            form.Add(new("client_assertion", assertion));
         }
 
         form.AddRange(oauth.ExtraParameters);
@@ -170,10 +180,30 @@ public static class TokenClient
         }
 
         string? scope = root.TryGetProperty("scope", out JsonElement granted) && granted.ValueKind == JsonValueKind.String ? granted.GetString() : null;
-        return new AccessToken(new SecretValue(token.GetString()!), receivedAt, receivedAt + lifetime, scope);
+        return new AccessToken(new SecretValue(token.GetString()!), receivedAt, receivedAt + lifetime, scope)
+        {
+            MissingScopes = MissingScopes(oauth.Scopes, scope),
+        };
     }
 
-    private static FhirSecurityException Refused(HttpStatusCode status, string body, OAuthDefinition oauth)
+    /// <summary>
+    /// The requested scopes the granted <paramref name="scope"/> lacks. Scope strings are compared exactly (RFC 6749
+    /// 3.3: space-delimited, case-sensitive), not by meaning: a wider grant written differently (<c>system/*.rs</c> for
+    /// <c>system/Patient.rs</c>) counts as missing too. No <c>scope</c> in the answer means the server granted what was
+    /// asked (RFC 6749 5.1), so nothing is missing.
+    /// </summary>
+    public static IReadOnlyList<string> MissingScopes(IReadOnlyList<string> requested, string? scope)
+    {
+        if (scope is null || requested.Count == 0)
+        {
+            return [];
+        }
+
+        var granted = new HashSet<string>(scope.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+        return requested.Where(s => !granted.Contains(s)).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    private static FhirSecurityException Refused(HttpStatusCode status, string body, OAuthDefinition oauth, string? assertion)
     {
         string? error = null;
         string? description = null;
@@ -193,12 +223,14 @@ public static class TokenClient
 
         string advice = error switch
         {
+            "invalid_client" when oauth.ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt
+                => "Check the client id, the key id (-KeyId) and that the server has the public key of this private key registered under it, the algorithm, and this machine's clock.",
             "invalid_client" => "Check the client id and secret (Set-FhirOAuth -ClientSecret) and the client authentication method.",
             "invalid_scope" => "Ask for scopes the client is allowed (Set-FhirOAuth -Scope).",
             "unauthorized_client" => "The client may not use the client-credentials grant; ask the server's maintainers.",
             _ => "See the token endpoint's answer above.",
         };
-        string what = error is null ? $"HTTP {(int)status}" : $"{error}{(description is null ? string.Empty : ": " + Scrub(description, oauth))} (HTTP {(int)status})";
+        string what = error is null ? $"HTTP {(int)status}" : $"{error}{(description is null ? string.Empty : ": " + Scrub(description, oauth, assertion))} (HTTP {(int)status})";
         return new FhirSecurityException(
             ErrorIds.OAuthTokenRequestFailed,
             (int)status is 429 or >= 500 ? FailureCategory.ResourceUnavailable : FailureCategory.AuthenticationError,
@@ -213,7 +245,17 @@ public static class TokenClient
             $"The token endpoint {oauth.TokenUrl} answered OAuth definition '{oauth.Name}' with an unusable token response: {why}. Check that the token URL is the OAuth token endpoint.",
             oauth.Name);
 
-    // A server that echoes what it received must not make the secret appear in an error.
-    private static string Scrub(string text, OAuthDefinition oauth)
-        => text.Replace(oauth.ClientSecret.Reveal(), SecretValue.Redacted, StringComparison.Ordinal);
+    // A server that echoes what it received must not make the secret or the assertion (or its signature) appear in an error.
+    private static string Scrub(string text, OAuthDefinition oauth, string? assertion)
+    {
+        foreach (string? secret in new[] { oauth.ClientSecret?.Reveal(), assertion, assertion?[(assertion.LastIndexOf('.') + 1)..] })
+        {
+            if (!string.IsNullOrEmpty(secret))
+            {
+                text = text.Replace(secret, SecretValue.Redacted, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
 }

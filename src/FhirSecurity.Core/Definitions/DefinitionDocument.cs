@@ -37,7 +37,37 @@ public static class DefinitionDocument
                 root["tokenUrl"] = oauth.TokenUrl.AbsoluteUri;
                 root["clientId"] = oauth.ClientId;
                 root["clientAuthentication"] = ToWire(oauth.ClientAuthentication);
-                root["clientSecret"] = oauth.ClientSecret.Reveal();
+                if (oauth.ClientSecret is { } secret)
+                {
+                    root["clientSecret"] = secret.Reveal();
+                }
+
+                // Key fields only for private_key_jwt, so a secret-method document is exactly what earlier builds wrote.
+                if (oauth.PrivateKey is { } key)
+                {
+                    root["privateKey"] = key.Reveal();
+                }
+
+                if (oauth.Algorithm is { } algorithm)
+                {
+                    root["algorithm"] = algorithm.ToString();
+                }
+
+                if (oauth.KeyId is { } keyId)
+                {
+                    root["keyId"] = keyId;
+                }
+
+                if (oauth.JwksUrl is { } jwks)
+                {
+                    root["jwksUrl"] = jwks.AbsoluteUri;
+                }
+
+                if (oauth.DiscoveredFrom is { } discoveredFrom)
+                {
+                    root["discoveredFrom"] = discoveredFrom.AbsoluteUri;
+                }
+
                 root["scopes"] = new JsonArray(oauth.Scopes.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
                 var extra = new JsonObject();
                 foreach (KeyValuePair<string, string> pair in oauth.ExtraParameters)
@@ -115,16 +145,7 @@ public static class DefinitionDocument
                 UserName = reader.String("userName"),
                 Password = new SecretValue(reader.String("password")),
             },
-            DefinitionKind.OAuth => new OAuthDefinition
-            {
-                Name = name,
-                TokenUrl = reader.Uri("tokenUrl"),
-                ClientId = reader.String("clientId"),
-                ClientAuthentication = ReadClientAuthentication(reader.String("clientAuthentication"), secretName),
-                ClientSecret = new SecretValue(reader.String("clientSecret")),
-                Scopes = reader.StringArray("scopes"),
-                ExtraParameters = reader.StringMap("extraParameters"),
-            },
+            DefinitionKind.OAuth => ReadOAuth(reader, name, secretName),
             DefinitionKind.CaBundle => new CaBundleDefinition { Name = name, Pem = reader.String("pem") },
             _ => new ConnectionDefinition
             {
@@ -160,13 +181,42 @@ public static class DefinitionDocument
     public static string ToWire(OAuthClientAuthentication method) => method switch
     {
         OAuthClientAuthentication.ClientSecretPost => "client_secret_post",
+        OAuthClientAuthentication.PrivateKeyJwt => "private_key_jwt",
         _ => "client_secret_basic",
     };
+
+    // Documents of the secret methods read exactly as before (clientSecret required, no key fields); the key fields
+    // are optional on read, so what is missing or surplus is reported by the definition's own rules.
+    private static OAuthDefinition ReadOAuth(Reader reader, string name, string secretName)
+    {
+        OAuthClientAuthentication method = ReadClientAuthentication(reader.String("clientAuthentication"), secretName);
+        string? secret = method == OAuthClientAuthentication.PrivateKeyJwt ? reader.OptionalString("clientSecret") : reader.String("clientSecret");
+        string? key = reader.OptionalString("privateKey");
+        string? algorithm = reader.OptionalString("algorithm");
+        return new OAuthDefinition
+        {
+            Name = name,
+            TokenUrl = reader.Uri("tokenUrl"),
+            ClientId = reader.String("clientId"),
+            ClientAuthentication = method,
+            ClientSecret = secret is null ? null : new SecretValue(secret),
+            PrivateKey = key is null ? null : new SecretValue(key),
+            Algorithm = algorithm is null ? null
+                : Enum.TryParse(algorithm, ignoreCase: false, out JwtSigningAlgorithm parsed) && Enum.IsDefined(parsed) ? parsed
+                : throw Newer(secretName, $"the signing algorithm '{algorithm}'"),
+            KeyId = reader.OptionalString("keyId"),
+            JwksUrl = reader.OptionalUri("jwksUrl"),
+            DiscoveredFrom = reader.OptionalUri("discoveredFrom"),
+            Scopes = reader.StringArray("scopes"),
+            ExtraParameters = reader.StringMap("extraParameters"),
+        };
+    }
 
     private static OAuthClientAuthentication ReadClientAuthentication(string wire, string secretName) => wire switch
     {
         "client_secret_basic" => OAuthClientAuthentication.ClientSecretBasic,
         "client_secret_post" => OAuthClientAuthentication.ClientSecretPost,
+        "private_key_jwt" => OAuthClientAuthentication.PrivateKeyJwt,
         _ => throw new FhirSecurityException(
             ErrorIds.DefinitionSchemaUnsupported,
             FailureCategory.InvalidData,
@@ -235,6 +285,11 @@ public static class DefinitionDocument
         public Uri Uri(string field)
             => System.Uri.TryCreate(String(field), UriKind.Absolute, out Uri? uri)
                 ? uri
+                : throw Corrupt(secretName, $"the field '{field}' is not an absolute URI");
+
+        public Uri? OptionalUri(string field)
+            => OptionalString(field) is not { } text ? null
+                : System.Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) ? uri
                 : throw Corrupt(secretName, $"the field '{field}' is not an absolute URI");
 
         public T Enum<T>(string field)

@@ -1,6 +1,6 @@
 namespace FhirSecurity.Core.Definitions;
 
-/// <summary>How an OAuth client proves its identity to the token endpoint (RFC 6749 2.3).</summary>
+/// <summary>How an OAuth client proves its identity to the token endpoint (RFC 6749 2.3, RFC 7523).</summary>
 public enum OAuthClientAuthentication
 {
     /// <summary>Client id and secret in an HTTP Basic header (<c>client_secret_basic</c>).</summary>
@@ -9,6 +9,9 @@ public enum OAuthClientAuthentication
     /// <summary>Client id and secret in the form body (<c>client_secret_post</c>).</summary>
     ClientSecretPost,
 
-    // private_key_jwt (SMART Backend Services) joins here with its key fields; documents carry the method as a
-    // string, so a reader that does not know a method refuses the document instead of misreading it.
+    /// <summary>
+    /// A JWT signed with the client's private key (<c>private_key_jwt</c>, RFC 7523; SMART Backend Services). Documents
+    /// carry the method as a string, so a reader that does not know a method refuses the document instead of misreading it.
+    /// </summary>
+    PrivateKeyJwt,
 }

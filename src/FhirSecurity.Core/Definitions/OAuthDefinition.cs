@@ -1,3 +1,4 @@
+using FhirSecurity.Core.Auth;
 using FhirSecurity.Core.Errors;
 using FhirSecurity.Core.Secrets;
 
@@ -21,8 +22,23 @@ public sealed record OAuthDefinition : Definition
     /// <summary>How the client authenticates to the token endpoint.</summary>
     public OAuthClientAuthentication ClientAuthentication { get; init; } = OAuthClientAuthentication.ClientSecretBasic;
 
-    /// <summary>The client secret.</summary>
-    public required SecretValue ClientSecret { get; init; }
+    /// <summary>The client secret (the secret methods); null for <see cref="OAuthClientAuthentication.PrivateKeyJwt"/>.</summary>
+    public SecretValue? ClientSecret { get; init; }
+
+    /// <summary>The PEM private key that signs client assertions (PrivateKeyJwt only).</summary>
+    public SecretValue? PrivateKey { get; init; }
+
+    /// <summary>The algorithm client assertions are signed with (PrivateKeyJwt only).</summary>
+    public JwtSigningAlgorithm? Algorithm { get; init; }
+
+    /// <summary>The key id (<c>kid</c>) the server knows the public key by (PrivateKeyJwt only).</summary>
+    public string? KeyId { get; init; }
+
+    /// <summary>Where the server can fetch the client's JWKS (<c>jku</c> header; optional, PrivateKeyJwt only).</summary>
+    public Uri? JwksUrl { get; init; }
+
+    /// <summary>The FHIR base URL the token URL was discovered from (informational; null when it was given directly).</summary>
+    public Uri? DiscoveredFrom { get; init; }
 
     /// <summary>Scopes to request, e.g. <c>system/Patient.rs</c>. Empty: the server's default.</summary>
     public IReadOnlyList<string> Scopes { get; init; } = [];
@@ -39,7 +55,7 @@ public sealed record OAuthDefinition : Definition
         DefinitionName.Validate(Name, Kind);
         if (!TokenUrl.IsAbsoluteUri || TokenUrl.Scheme != Uri.UriSchemeHttps)
         {
-            throw Invalid(ErrorIds.OAuthTokenUrlInvalid, $"The token URL '{TokenUrl}' must be an absolute https:// URL: the client secret is sent to it.");
+            throw Invalid(ErrorIds.OAuthTokenUrlInvalid, $"The token URL '{TokenUrl}' must be an absolute https:// URL: the client's credentials are sent to it.");
         }
 
         if (string.IsNullOrWhiteSpace(ClientId))
@@ -47,9 +63,21 @@ public sealed record OAuthDefinition : Definition
             throw Invalid(ErrorIds.OAuthClientIdInvalid, "The client id must not be empty.");
         }
 
-        if (ClientSecret.IsEmpty)
+        if (ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt)
         {
-            throw Invalid(ErrorIds.OAuthClientSecretMissing, $"{ClientAuthentication} needs a client secret. Pass -ClientSecret.");
+            ValidateKey();
+        }
+        else
+        {
+            if (PrivateKey is not null || Algorithm is not null || KeyId is not null || JwksUrl is not null)
+            {
+                throw Invalid(ErrorIds.OAuthClientCredentialConflict, $"{ClientAuthentication} authenticates with a client secret, so a private key, -Algorithm, -KeyId or -JwksUrl cannot go with it. Use -ClientAuthentication PrivateKeyJwt for a key, or leave the key settings out.");
+            }
+
+            if (ClientSecret is null || ClientSecret.IsEmpty)
+            {
+                throw Invalid(ErrorIds.OAuthClientSecretMissing, $"{ClientAuthentication} needs a client secret. Pass -ClientSecret.");
+            }
         }
 
         foreach (string scope in Scopes)
@@ -73,6 +101,45 @@ public sealed record OAuthDefinition : Definition
             }
         }
     }
+
+    /// <summary>The parsed private key (PrivateKeyJwt), checked against <see cref="Algorithm"/>.</summary>
+    public ClientKey LoadKey()
+    {
+        ClientKey key = ClientKey.Parse(PrivateKey ?? throw MissingKey(), "the stored private key", Name);
+        key.CheckAlgorithm(Algorithm ?? throw MissingAlgorithm(), Name);
+        return key;
+    }
+
+    private void ValidateKey()
+    {
+        if (ClientSecret is not null)
+        {
+            throw Invalid(ErrorIds.OAuthClientCredentialConflict, "PrivateKeyJwt authenticates with a private key, so a client secret cannot go with it. Give either -ClientSecret or a private key (-PrivateKeyPath, -PrivateKey), not both.");
+        }
+
+        if (PrivateKey is null || PrivateKey.IsEmpty)
+        {
+            throw MissingKey();
+        }
+
+        if (string.IsNullOrWhiteSpace(KeyId))
+        {
+            throw Invalid(ErrorIds.OAuthKeyIdMissing, "PrivateKeyJwt needs the key id (kid) the server registered the public key under. Pass -KeyId.");
+        }
+
+        if (JwksUrl is not null && (!JwksUrl.IsAbsoluteUri || JwksUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            throw Invalid(ErrorIds.OAuthJwksUrlInvalid, $"The JWKS URL '{JwksUrl}' must be an absolute https:// URL: the server fetches the client's public keys from it.");
+        }
+
+        ClientKey.Parse(PrivateKey, "the private key", Name).CheckAlgorithm(Algorithm ?? throw MissingAlgorithm(), Name);
+    }
+
+    private FhirSecurityException MissingKey()
+        => Invalid(ErrorIds.OAuthPrivateKeyMissing, "PrivateKeyJwt needs a private key. Pass -PrivateKeyPath (a PEM file) or -PrivateKey (PEM text as a SecureString).");
+
+    private FhirSecurityException MissingAlgorithm()
+        => Invalid(ErrorIds.OAuthAlgorithmMissing, "PrivateKeyJwt needs a signing algorithm. Pass -Algorithm RS384 or ES384.");
 
     private FhirSecurityException Invalid(string errorId, string message)
         => new(errorId, FailureCategory.InvalidArgument, message, Name);

@@ -75,5 +75,29 @@ public static class ErrorIds
     public const string ConnectionTestTokenFailed = nameof(ConnectionTestTokenFailed);
     public const string ConnectionTestMetadataFailed = nameof(ConnectionTestMetadataFailed);
     public const string ConnectionTestClockSkew = nameof(ConnectionTestClockSkew);
+
+    // SMART Backend Services (issue 5): private_key_jwt client authentication and SMART discovery.
+    public const string OAuthClientCredentialConflict = nameof(OAuthClientCredentialConflict);
+    public const string OAuthPrivateKeyMissing = nameof(OAuthPrivateKeyMissing);
+    public const string OAuthPrivateKeyFileNotFound = nameof(OAuthPrivateKeyFileNotFound);
+    public const string OAuthPrivateKeyInvalid = nameof(OAuthPrivateKeyInvalid);
+    public const string OAuthPrivateKeyNotPrivate = nameof(OAuthPrivateKeyNotPrivate);
+    public const string OAuthPrivateKeyAlgorithmMismatch = nameof(OAuthPrivateKeyAlgorithmMismatch);
+    public const string OAuthPrivateKeyTooWeak = nameof(OAuthPrivateKeyTooWeak);
+    public const string OAuthPrivateKeyCurveUnsupported = nameof(OAuthPrivateKeyCurveUnsupported);
+    public const string OAuthAlgorithmMissing = nameof(OAuthAlgorithmMissing);
+    public const string OAuthKeyIdMissing = nameof(OAuthKeyIdMissing);
+    public const string OAuthJwksUrlInvalid = nameof(OAuthJwksUrlInvalid);
+    public const string OAuthDiscoveryBaseUriInvalid = nameof(OAuthDiscoveryBaseUriInvalid);
+    public const string OAuthDiscoveryCaBundleRequired = nameof(OAuthDiscoveryCaBundleRequired);
+    public const string OAuthDiscoveryCaBundleUnused = nameof(OAuthDiscoveryCaBundleUnused);
+    public const string OAuthDiscoveryUnreachable = nameof(OAuthDiscoveryUnreachable);
+    public const string OAuthDiscoveryTimeout = nameof(OAuthDiscoveryTimeout);
+    public const string OAuthDiscoveryFailed = nameof(OAuthDiscoveryFailed);
+    public const string OAuthDiscoveryResponseInvalid = nameof(OAuthDiscoveryResponseInvalid);
+    public const string OAuthDiscoveryTokenEndpointMissing = nameof(OAuthDiscoveryTokenEndpointMissing);
+    public const string OAuthDiscoveryTokenEndpointInsecure = nameof(OAuthDiscoveryTokenEndpointInsecure);
+    public const string OAuthDiscoveryMethodNotSupported = nameof(OAuthDiscoveryMethodNotSupported);
+    public const string OAuthDiscoveryAlgorithmNotSupported = nameof(OAuthDiscoveryAlgorithmNotSupported);
 #pragma warning restore CS1591
 }

@@ -163,7 +163,7 @@ public sealed class FhirClient
                     response.Headers.Location?.ToString(),
                     response.Headers.ETag?.ToString(),
                     source,
-                    watch.Elapsed) { RetryAfter = RetryPolicy.RetryAfter(response.Headers.RetryAfter, _clock.GetUtcNow()), Date = response.Headers.Date },
+                    watch.Elapsed) { RetryAfter = RetryPolicy.RetryAfter(response.Headers.RetryAfter, _clock.GetUtcNow()), Date = response.Headers.Date, Token = token },
                 null,
                 false);
         }

@@ -32,6 +32,9 @@ public sealed record FhirResponse(
     /// <summary>The server's <c>Date</c> header (when it answered, by its clock), or null.</summary>
     public DateTimeOffset? Date { get; init; }
 
+    /// <summary>The bearer token the last exchange carried, or null (its value shows redacted).</summary>
+    public AccessToken? Token { get; init; }
+
     /// <summary>How many times the request was sent (1 without retries); redirects are not counted.</summary>
     public int Attempts { get; init; } = 1;
 }

@@ -8,4 +8,7 @@ public enum FhirClientAuthentication
 
     /// <summary>Client id and secret in the form body (client_secret_post).</summary>
     ClientSecretPost,
+
+    /// <summary>A JWT signed with the client's private key (private_key_jwt; SMART Backend Services).</summary>
+    PrivateKeyJwt,
 }

@@ -2,7 +2,7 @@ using System.Collections.ObjectModel;
 
 namespace FhirSecurity;
 
-/// <summary>An OAuth definition as Get-FhirOAuth shows it. The client secret is never part of it.</summary>
+/// <summary>An OAuth definition as Get-FhirOAuth shows it. The client secret and the private key are never part of it.</summary>
 public sealed class FhirOAuthInfo
 {
     internal FhirOAuthInfo(
@@ -39,8 +39,23 @@ public sealed class FhirOAuthInfo
     /// <summary>How the client authenticates to the token endpoint.</summary>
     public FhirClientAuthentication ClientAuthentication { get; }
 
-    /// <summary>Always the redaction mark: the secret stays in the vault.</summary>
-    public string ClientSecret => Redaction.Mark;
+    /// <summary>The redaction mark when the client has a secret (the secret stays in the vault); null when it uses a key.</summary>
+    public string? ClientSecret => HasClientSecret ? Redaction.Mark : null;
+
+    /// <summary>What the private key is (<c>RSA 3072</c>, <c>ECDSA P-384</c>), never the key itself; null for the secret methods.</summary>
+    public string? PrivateKey { get; internal init; }
+
+    /// <summary>The algorithm client assertions are signed with (PrivateKeyJwt), or null.</summary>
+    public FhirJwtAlgorithm? Algorithm { get; internal init; }
+
+    /// <summary>The key id (kid) sent in client assertions (PrivateKeyJwt), or null.</summary>
+    public string? KeyId { get; internal init; }
+
+    /// <summary>The JWKS URL sent as jku in client assertions, or null.</summary>
+    public Uri? JwksUrl { get; internal init; }
+
+    /// <summary>The FHIR base URL the token URL was discovered from (New-FhirOAuth -Discover), or null.</summary>
+    public Uri? DiscoveredFrom { get; internal init; }
 
     /// <summary>The scopes requested.</summary>
     public ReadOnlyCollection<string> Scope { get; }
@@ -59,4 +74,6 @@ public sealed class FhirOAuthInfo
 
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    internal bool HasClientSecret { get; init; } = true;
 }

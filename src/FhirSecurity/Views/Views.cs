@@ -20,7 +20,15 @@ internal static class Views
         => new(d.Name, d.UserName, vault, d.Revision, d.Updated);
 
     public static FhirOAuthInfo Of(OAuthDefinition d, string vault)
-        => new(d.Name, d.TokenUrl, d.ClientId, ToView(d.ClientAuthentication), d.Scopes, d.ExtraParameters, vault, d.Revision, d.Updated);
+        => new(d.Name, d.TokenUrl, d.ClientId, ToView(d.ClientAuthentication), d.Scopes, d.ExtraParameters, vault, d.Revision, d.Updated)
+        {
+            HasClientSecret = d.ClientSecret is not null,
+            PrivateKey = d.ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt ? d.LoadKey().Description : null,
+            Algorithm = d.Algorithm is { } algorithm ? ToView(algorithm) : null,
+            KeyId = d.KeyId,
+            JwksUrl = d.JwksUrl,
+            DiscoveredFrom = d.DiscoveredFrom,
+        };
 
     public static FhirCaBundleInfo Of(CaBundleDefinition d, CaBundle bundle, string vault)
         => new(
@@ -56,14 +64,20 @@ internal static class Views
     public static FhirClientAuthentication ToView(OAuthClientAuthentication method) => method switch
     {
         OAuthClientAuthentication.ClientSecretPost => FhirClientAuthentication.ClientSecretPost,
+        OAuthClientAuthentication.PrivateKeyJwt => FhirClientAuthentication.PrivateKeyJwt,
         _ => FhirClientAuthentication.ClientSecretBasic,
     };
 
     public static OAuthClientAuthentication ToEngine(FhirClientAuthentication method) => method switch
     {
         FhirClientAuthentication.ClientSecretPost => OAuthClientAuthentication.ClientSecretPost,
+        FhirClientAuthentication.PrivateKeyJwt => OAuthClientAuthentication.PrivateKeyJwt,
         _ => OAuthClientAuthentication.ClientSecretBasic,
     };
+
+    public static FhirJwtAlgorithm ToView(JwtSigningAlgorithm algorithm) => Enum.Parse<FhirJwtAlgorithm>(algorithm.ToString());
+
+    public static JwtSigningAlgorithm ToEngine(FhirJwtAlgorithm algorithm) => Enum.Parse<JwtSigningAlgorithm>(algorithm.ToString());
 
     public static FhirTlsValidation ToView(TlsValidationMode mode) => (FhirTlsValidation)Enum.Parse(typeof(FhirTlsValidation), mode.ToString());
 

@@ -214,6 +214,21 @@ public sealed class TokenCacheTests
     }
 
     [Fact]
+    public void KeyForChangesWithTheKeyTheKidTheAlgorithmAndTheJwksUrl()
+    {
+        OAuthDefinition rsa = TestKeys.KeyOAuth(JwtSigningAlgorithm.RS384);
+        OAuthDefinition ec = TestKeys.KeyOAuth(JwtSigningAlgorithm.ES384) with { KeyId = rsa.KeyId };
+        string key = TokenCache.KeyFor(rsa, "fp");
+
+        Assert.NotEqual(key, TokenCache.KeyFor(rsa with { PrivateKey = ec.PrivateKey }, "fp"));
+        Assert.NotEqual(key, TokenCache.KeyFor(rsa with { KeyId = "rsa-kid-2" }, "fp"));
+        Assert.NotEqual(key, TokenCache.KeyFor(rsa with { Algorithm = JwtSigningAlgorithm.ES384 }, "fp"));
+        Assert.NotEqual(key, TokenCache.KeyFor(rsa with { JwksUrl = new Uri("https://client.example.org/jwks") }, "fp"));
+        Assert.Equal(key, TokenCache.KeyFor(TestKeys.KeyOAuth(JwtSigningAlgorithm.RS384), "fp"));
+        Assert.DoesNotContain(rsa.PrivateKey!.Reveal(), key, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void KeyForIsEqualForEqualInputs()
     {
         // Separate instances with the same content, as two runspaces reading the same vault would have.

@@ -17,6 +17,12 @@ public sealed class TokenServerFixture : IAsyncLifetime
     /// <summary>Characters RFC 6749 2.3.1 form-encoding must survive: ':' '%' '+' ' ' and non-ASCII.</summary>
     public static readonly OAuthClientRegistration Special = new("client:special é", "a:b%c+d é", ClientAuthMethods.All, ["system/Patient.read"]);
 
+    /// <summary>A SMART Backend Services client: the public halves of <see cref="TestKeys"/> registered as its JWKS.</summary>
+    public static readonly OAuthClientRegistration Backend = new("backend-client", "unused", ClientAuthMethods.PrivateKeyJwt, ["system/Patient.read"])
+    {
+        Jwks = TestJwks.Of((TestKeys.Rsa3072, "rsa-kid-1"), (TestKeys.P384, "ec-kid-1")),
+    };
+
     public FhirTestServer Server { get; private set; } = null!;
 
     public TlsPolicy Tls { get; private set; } = null!;
@@ -28,7 +34,7 @@ public sealed class TokenServerFixture : IAsyncLifetime
         Server = await FhirTestServer.StartAsync(new FhirTestServerOptions
         {
             SeedPatientCount = 1,
-            OAuthClients = [OAuthClientRegistration.Demo, Special],
+            OAuthClients = [OAuthClientRegistration.Demo, Special, Backend],
         });
         Tls = ServerConnections.Trusting(Server.Pki);
         Http = new HandlerPool().GetClient(Tls).Http;

@@ -31,7 +31,55 @@ public sealed class DefinitionDocumentTests
         Assert.Equal(OAuthClientAuthentication.ClientSecretPost, read.ClientAuthentication);
         Assert.Equal(["system/Patient.rs", "system/Observation.rs"], read.Scopes);
         Assert.Equal("https://fhir.example.org", read.ExtraParameters["audience"]);
-        Assert.Equal(Samples.ClientSecret, read.ClientSecret.Reveal());
+        Assert.Equal(Samples.ClientSecret, read.ClientSecret!.Reveal());
+    }
+
+    [Fact]
+    public void A_secret_document_written_before_private_key_jwt_reads_unchanged_and_is_written_the_same_way()
+    {
+        // Exactly what builds before SMART Backend Services wrote.
+        const string old = "{\"fhirSecurity\":1,\"kind\":\"OAuth\",\"name\":\"old\",\"revision\":3,\"updated\":\"2026-01-02T03:04:05.0000000\\u002B00:00\","
+            + "\"tokenUrl\":\"https://auth.example.org/token\",\"clientId\":\"c\",\"clientAuthentication\":\"client_secret_post\",\"clientSecret\":\"" + Samples.ClientSecret + "\","
+            + "\"scopes\":[\"a\"],\"extraParameters\":{}}";
+
+        var read = (OAuthDefinition)DefinitionDocument.Deserialize(old, DefinitionKind.OAuth, "s");
+
+        Assert.Equal(Samples.ClientSecret, read.ClientSecret!.Reveal());
+        Assert.Null(read.PrivateKey);
+        Assert.Null(read.KeyId);
+        Assert.Equal(old, DefinitionDocument.Serialize(read));
+    }
+
+    [Theory]
+    [InlineData(JwtSigningAlgorithm.RS384)]
+    [InlineData(JwtSigningAlgorithm.ES384)]
+    public void Key_definition_round_trips_without_a_client_secret_field(JwtSigningAlgorithm algorithm)
+    {
+        OAuthDefinition original = TestKeys.KeyOAuth(algorithm, jwksUrl: new Uri("https://client.example.org/jwks.json")) with { DiscoveredFrom = new Uri("https://fhir.example.org/r4/") };
+
+        string json = DefinitionDocument.Serialize(original);
+        var read = (OAuthDefinition)DefinitionDocument.Deserialize(json, DefinitionKind.OAuth, "s");
+
+        Assert.DoesNotContain("clientSecret", json);
+        Assert.Contains("\"clientAuthentication\":\"private_key_jwt\"", json);
+        Assert.Equal(OAuthClientAuthentication.PrivateKeyJwt, read.ClientAuthentication);
+        Assert.Equal(original.PrivateKey, read.PrivateKey);
+        Assert.Equal(algorithm, read.Algorithm);
+        Assert.Equal(original.KeyId, read.KeyId);
+        Assert.Equal(original.JwksUrl, read.JwksUrl);
+        Assert.Equal(original.DiscoveredFrom, read.DiscoveredFrom);
+        Assert.Null(read.ClientSecret);
+    }
+
+    [Fact]
+    public void Unknown_signing_algorithm_is_refused_not_misread()
+    {
+        JsonObject json = JsonNode.Parse(DefinitionDocument.Serialize(TestKeys.KeyOAuth(JwtSigningAlgorithm.RS384)))!.AsObject();
+        json["algorithm"] = "PS384";
+
+        var ex = Assert.Throws<FhirSecurityException>(() => DefinitionDocument.Deserialize(json.ToJsonString(), DefinitionKind.OAuth, "s"));
+
+        Assert.Equal(ErrorIds.DefinitionSchemaUnsupported, ex.ErrorId);
     }
 
     [Fact]
@@ -145,7 +193,7 @@ public sealed class DefinitionDocumentTests
     public void Unknown_client_authentication_method_is_refused_not_misread()
     {
         JsonObject json = JsonNode.Parse(DefinitionDocument.Serialize(Samples.OAuth()))!.AsObject();
-        json["clientAuthentication"] = "private_key_jwt";
+        json["clientAuthentication"] = "tls_client_auth";
 
         var ex = Assert.Throws<FhirSecurityException>(() => DefinitionDocument.Deserialize(json.ToJsonString(), DefinitionKind.OAuth, "s"));
 

@@ -4,12 +4,17 @@ using Microsoft.AspNetCore.Http;
 
 namespace FhirSecurity.TestServer;
 
-/// <summary>OAuth 2.0 token endpoint for the client credentials grant (RFC 6749 4.4), secrets only.</summary>
+/// <summary>
+/// OAuth 2.0 token endpoint for the client credentials grant (RFC 6749 4.4): client secrets, or private_key_jwt
+/// assertions (RFC 7523) checked by <see cref="ClientAssertionVerifier"/>.
+/// </summary>
 internal sealed class TokenEndpointHandler(ServerState state)
 {
     public const string Path = "/oauth/token";
     private const string BasicMethod = "client_secret_basic";
     private const string PostMethod = "client_secret_post";
+    private const string JwtMethod = "private_key_jwt";
+    private readonly ClientAssertionVerifier _assertions = new(state);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -43,9 +48,13 @@ internal sealed class TokenEndpointHandler(ServerState state)
 
         string? Field(string name) => form.TryGetValue(name, out var v) ? v.ToString() : null;
         var bodySecret = Field("client_secret");
-        var method = headerCredentials ? BasicMethod : bodySecret is not null ? PostMethod : null;
+        var assertion = Field("client_assertion");
+        var method = headerCredentials ? BasicMethod : bodySecret is not null ? PostMethod : assertion is not null ? JwtMethod : null;
         var clientId = headerCredentials ? headerId : Field("client_id");
-        state.LastTokenRequest = new TokenRequestRecord([.. form.Keys], clientId, method, Field("grant_type"), Field("scope"));
+        state.LastTokenRequest = new TokenRequestRecord([.. form.Keys], clientId, method, Field("grant_type"), Field("scope"))
+        {
+            ClientAssertionType = Field("client_assertion_type"),
+        };
 
         if (form.Any(f => f.Value.Count > 1))
         {
@@ -53,7 +62,7 @@ internal sealed class TokenEndpointHandler(ServerState state)
             return;
         }
 
-        if (headerCredentials && bodySecret is not null)
+        if ((headerCredentials ? 1 : 0) + (bodySecret is not null ? 1 : 0) + (assertion is not null ? 1 : 0) > 1)
         {
             await ErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_request", "Use one client authentication method, not two.");
             return;
@@ -65,21 +74,41 @@ internal sealed class TokenEndpointHandler(ServerState state)
             return;
         }
 
-        var secret = headerCredentials ? headerSecret : bodySecret;
-        var client = state.Options.OAuthClients.FirstOrDefault(c => c.ClientId == clientId);
-        var allowed = method switch
+        OAuthClientRegistration? client;
+        if (assertion is not null)
         {
-            BasicMethod => ClientAuthMethods.ClientSecretBasic,
-            PostMethod => ClientAuthMethods.ClientSecretPost,
-            _ => ClientAuthMethods.None,
-        };
-        if (client is null || secret is null || allowed == ClientAuthMethods.None
-            || !client.AllowedAuthMethods.HasFlag(allowed) || !SecretComparer.AreEqual(secret, client.ClientSecret))
+            var origin = $"{request.Scheme}://{request.Host}";
+            (client, var rejection) = _assertions.Verify(assertion, Field("client_assertion_type"), clientId, origin + Path, out var received);
+            if (received is not null)
+            {
+                state.RecordAssertion(received with { Rejection = rejection });
+                state.LastTokenRequest = state.LastTokenRequest with { ClientId = received.Claims["iss"]?.ToString(), AssertionHeader = received.Header.DeepClone().AsObject(), AssertionClaims = received.Claims.DeepClone().AsObject() };
+            }
+
+            if (client is null)
+            {
+                await ErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_client", rejection!);
+                return;
+            }
+        }
+        else
         {
-            // One message for every cause, so a caller cannot probe which client ids exist.
-            context.Response.Headers.WWWAuthenticate = "Basic realm=\"oauth\"";
-            await ErrorAsync(context, StatusCodes.Status401Unauthorized, "invalid_client", "Client authentication failed.");
-            return;
+            var secret = headerCredentials ? headerSecret : bodySecret;
+            client = state.Options.OAuthClients.FirstOrDefault(c => c.ClientId == clientId);
+            var allowed = method switch
+            {
+                BasicMethod => ClientAuthMethods.ClientSecretBasic,
+                PostMethod => ClientAuthMethods.ClientSecretPost,
+                _ => ClientAuthMethods.None,
+            };
+            if (client is null || secret is null || allowed == ClientAuthMethods.None
+                || !client.AllowedAuthMethods.HasFlag(allowed) || !SecretComparer.AreEqual(secret, client.ClientSecret))
+            {
+                // One message for every cause, so a caller cannot probe which client ids exist.
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"oauth\"";
+                await ErrorAsync(context, StatusCodes.Status401Unauthorized, "invalid_client", "Client authentication failed.");
+                return;
+            }
         }
 
         switch (Field("grant_type"))

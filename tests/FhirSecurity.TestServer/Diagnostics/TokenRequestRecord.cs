@@ -6,7 +6,7 @@ namespace FhirSecurity.TestServer;
 /// </summary>
 /// <param name="FieldNames">Names of the form fields, in order.</param>
 /// <param name="ClientId">The client id from the Basic header or the form, if any.</param>
-/// <param name="ClientAuthMethod"><c>client_secret_basic</c>, <c>client_secret_post</c>, or null when no credentials came.</param>
+/// <param name="ClientAuthMethod"><c>client_secret_basic</c>, <c>client_secret_post</c>, <c>private_key_jwt</c>, or null when no credentials came.</param>
 /// <param name="GrantType">The <c>grant_type</c> field.</param>
 /// <param name="Scope">The <c>scope</c> field.</param>
 public sealed record TokenRequestRecord(
@@ -14,4 +14,14 @@ public sealed record TokenRequestRecord(
     string? ClientId,
     string? ClientAuthMethod,
     string? GrantType,
-    string? Scope);
+    string? Scope)
+{
+    /// <summary>The <c>client_assertion_type</c> field, if any.</summary>
+    public string? ClientAssertionType { get; init; }
+
+    /// <summary>The decoded JOSE header of the <c>client_assertion</c> (private_key_jwt), if one came and decoded.</summary>
+    public System.Text.Json.Nodes.JsonObject? AssertionHeader { get; init; }
+
+    /// <summary>The decoded claims of the <c>client_assertion</c>, if one came and decoded.</summary>
+    public System.Text.Json.Nodes.JsonObject? AssertionClaims { get; init; }
+}

@@ -76,9 +76,10 @@ internal static class CapabilityStatementBuilder
     public static JsonObject SmartConfiguration(string tokenEndpoint, IEnumerable<string> scopes) => new()
     {
         ["token_endpoint"] = tokenEndpoint,
-        ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_basic", "client_secret_post"),
+        ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_basic", "client_secret_post", "private_key_jwt"),
+        ["token_endpoint_auth_signing_alg_values_supported"] = new JsonArray("RS384", "ES384"),
         ["grant_types_supported"] = new JsonArray("client_credentials"),
         ["scopes_supported"] = new JsonArray([.. scopes.Distinct().Select(s => (JsonNode?)s)]),
-        ["capabilities"] = new JsonArray("client-confidential-symmetric"),
+        ["capabilities"] = new JsonArray("client-confidential-symmetric", "client-confidential-asymmetric"),
     };
 }

@@ -85,6 +85,14 @@ internal sealed class RequestDispatcher(ServerState state)
         var tokenEndpoint = origin + TokenEndpointHandler.Path;
         if (fhirBase.Kind == FhirBaseKind.OAuth && relative == SmartConfigurationPath && HttpMethods.IsGet(context.Request.Method))
         {
+            if (state.SmartConfigurationOverride is { } custom)
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentType = JsonResponses.PlainJson;
+                await context.Response.WriteAsync(custom, context.RequestAborted);
+                return;
+            }
+
             var scopes = state.Options.OAuthClients.SelectMany(c => c.AllowedScopes);
             await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, CapabilityStatementBuilder.SmartConfiguration(tokenEndpoint, scopes), JsonResponses.PlainJson);
             return;

@@ -31,6 +31,16 @@ internal sealed class ServerState
 
     public FaultInjector Faults { get; } = new();
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ReceivedAssertion> _assertions = new();
+
+    /// <summary>Every client assertion received that decoded, in order, with the verdict.</summary>
+    public IReadOnlyList<ReceivedAssertion> Assertions => [.. _assertions];
+
+    public void RecordAssertion(ReceivedAssertion assertion) => _assertions.Enqueue(assertion);
+
+    /// <summary>Replaces the smart-configuration body (any text, served as JSON with 200); null serves the default.</summary>
+    public volatile string? SmartConfigurationOverride;
+
     public TimeSpan TokenLifetime
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref _tokenLifetimeTicks));

@@ -15,4 +15,7 @@ public enum ClientAuthMethods
 
     /// <summary>Both secret methods.</summary>
     All = ClientSecretBasic | ClientSecretPost,
+
+    /// <summary>private_key_jwt (RFC 7523): a JWT signed with a key from the client's <see cref="OAuthClientRegistration.Jwks"/>.</summary>
+    PrivateKeyJwt = 4,
 }

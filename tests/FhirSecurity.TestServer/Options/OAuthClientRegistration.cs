@@ -2,7 +2,7 @@ namespace FhirSecurity.TestServer;
 
 /// <summary>An OAuth client the token endpoint knows.</summary>
 /// <param name="ClientId">The client id.</param>
-/// <param name="ClientSecret">The shared secret.</param>
+/// <param name="ClientSecret">The shared secret (unused by a client that may only use private_key_jwt).</param>
 /// <param name="AllowedAuthMethods">Which client authentication methods it may use.</param>
 /// <param name="AllowedScopes">Scopes it may be granted; a request gets the intersection.</param>
 public sealed record OAuthClientRegistration(
@@ -17,6 +17,12 @@ public sealed record OAuthClientRegistration(
         "demo-secret: not for real use",
         ClientAuthMethods.All,
         ["system/Patient.read", "system/Patient.write", "system/*.read"]);
+
+    /// <summary>
+    /// The client's public keys as a JWKS document (<see cref="TestJwks.Of"/>), for <see cref="ClientAuthMethods.PrivateKeyJwt"/>;
+    /// null when it has none.
+    /// </summary>
+    public string? Jwks { get; init; }
 
     /// <summary>Shows the client id only, so the secret cannot reach a log through string formatting.</summary>
     public override string ToString() => $"{nameof(OAuthClientRegistration)} {{ ClientId = {ClientId}, AllowedAuthMethods = {AllowedAuthMethods} }}";

@@ -15,11 +15,21 @@ public abstract class ServerTest : DefinitionCmdletTest
     protected const string ClientId = "canary-client";
     protected const string UserName = "canary-user";
 
+    /// <summary>A SMART Backend Services client: private_key_jwt with <see cref="ClientKeys"/> registered as its JWKS.</summary>
+    protected const string BackendClientId = "backend-client";
+
     protected ServerTest()
     {
         Server = FhirTestServer.StartAsync(new FhirTestServerOptions
         {
-            OAuthClients = [new OAuthClientRegistration(ClientId, ClientSecret, ClientAuthMethods.All, ["system/Patient.read", "system/Patient.write", "system/*.read"])],
+            OAuthClients =
+            [
+                new OAuthClientRegistration(ClientId, ClientSecret, ClientAuthMethods.All, ["system/Patient.read", "system/Patient.write", "system/*.read"]),
+                new OAuthClientRegistration(BackendClientId, "unused", ClientAuthMethods.PrivateKeyJwt, ["system/Patient.read", "system/*.read"])
+                {
+                    Jwks = TestJwks.Of((ClientKeys.Rsa, ClientKeys.RsaKid), (ClientKeys.Ec, ClientKeys.EcKid)),
+                },
+            ],
             BasicUsers = [new BasicUser(UserName, Password)],
         }).GetAwaiter().GetResult();
         RunOk("Clear-FhirTokenCache");
@@ -36,6 +46,8 @@ public abstract class ServerTest : DefinitionCmdletTest
         ["tokenUrl"] = Server.TokenEndpoint.AbsoluteUri,
         ["pem"] = Server.Pki.BundlePem,
         ["clientSecret"] = new NetworkCredential(string.Empty, ClientSecret).SecurePassword,
+        ["rsaKey"] = new NetworkCredential(string.Empty, ClientKeys.RsaPem).SecurePassword,
+        ["ecKey"] = new NetworkCredential(string.Empty, ClientKeys.EcPem).SecurePassword,
         ["basicCredential"] = new System.Management.Automation.PSCredential(UserName, new NetworkCredential(string.Empty, Password).SecurePassword),
     };
 

@@ -220,6 +220,11 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
         FhirResponse response = VerboseEnabled
             ? Wait(verbose => client.SendAsync(request, StopToken, verbose))
             : Wait(client.SendAsync(request, StopToken, null));
+        if (response.Token is { } used && used.ClaimScopeWarning())
+        {
+            WriteWarning($"OAuth definition '{connection.OAuth?.Name}': the token endpoint granted fewer scopes than requested. Not granted: {string.Join(' ', used.MissingScopes)} (granted: {used.GrantedScope}). Requests that need them will be refused; ask the server's maintainers to allow them, or stop asking for them (Set-FhirOAuth -Scope).");
+        }
+
         if (!VerboseEnabled)
         {
             return response;
