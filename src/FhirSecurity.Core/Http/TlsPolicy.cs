@@ -119,7 +119,12 @@ public sealed class TlsPolicy
     /// </summary>
     public X509Certificate SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers)
     {
-        _certificateRequested[targetHost] = true;
+        // SslStream may also call this before the handshake, to pick a certificate in advance; only a call made
+        // once the server's certificate is known answers a CertificateRequest from the server.
+        if (remoteCertificate is not null)
+        {
+            _certificateRequested[targetHost] = true;
+        }
 
         // The delegate's signature says non-null, but null is how SslStream is told "no certificate".
         return _clientContext?.Value.TargetCertificate!;

@@ -125,7 +125,9 @@ internal static class TransportFailures
     {
         // With a certificate configured the handler presents it without asking the callback, so a handshake the
         // server breaks off is put down to the certificate (the message says "most likely").
-        bool presentedAndBroken = tls.ClientCertificate is not null && tls.LastRefusal(uri.IdnHost) is null && IsHandshakeBreak(ex);
+        // A TLS 1.3-only connection whose handshake fails outright is left to the protocol check below.
+        bool presentedAndBroken = tls.ClientCertificate is not null && tls.LastRefusal(uri.IdnHost) is null && IsHandshakeBreak(ex)
+            && !(tls.MinimumVersion == TlsVersion.Tls13 && Find<AuthenticationException>(ex) is not null);
         if (!presentedAndBroken && !IsClientCertificateFailure(ex, tls, uri))
         {
             return null;
