@@ -66,6 +66,32 @@ Describe 'Connections' -Tag 'FhirSecurity', 'Connection' -Skip:([bool]$skipReaso
         (Get-FhirConnection).Name | Should -Be @('test')
     }
 
+    It 'keeps an explicit proxy with credentials and never shows the password' {
+        $proxyCredential = [pscredential]::new('proxy-user', (New-FhirTestSecureString 'CanaryProxyPw-pester'))
+        $created = New-FhirConnection -Name ehr -BaseUri https://fhir.example.org/r4 -Proxy http://proxy.example.org:3128 -ProxyCredential $proxyCredential -PassThru
+
+        $created.ProxyMode | Should -Be 'Explicit'
+        "$($created.Proxy)" | Should -Be 'http://proxy.example.org:3128/'
+        $created.ProxyUserName | Should -Be 'proxy-user'
+        ($created | Format-List * | Out-String) | Should -Not -Match 'CanaryProxyPw-pester'
+        (Set-FhirConnection -Name ehr -NoProxy -PassThru).ProxyMode | Should -Be 'None'
+        (Set-FhirConnection -Name ehr -SystemProxy -PassThru).ProxyMode | Should -Be 'System'
+    }
+
+    It 'refuses -Proxy together with -NoProxy, and an https proxy' {
+        { New-FhirConnection -Name ehr -BaseUri https://fhir.example.org/r4 -Proxy http://proxy.example.org:3128 -NoProxy -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionProxyConflict,FhirSecurity.Commands.NewFhirConnectionCommand'
+        { New-FhirConnection -Name ehr -BaseUri https://fhir.example.org/r4 -Proxy https://proxy.example.org:3128 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectionProxyUriInvalid,FhirSecurity.Commands.NewFhirConnectionCommand'
+        Get-FhirConnection -Name ehr -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a client certificate file that does not exist and writes nothing' {
+        { New-FhirConnection -Name ehr -BaseUri https://fhir.example.org/r4 -ClientCertificatePath (Join-Path $TestDrive 'missing.pfx') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ClientCertificateFileNotFound,FhirSecurity.Commands.NewFhirConnectionCommand'
+        Get-FhirConnection -Name ehr -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
     It 'completes connection names and vault names' {
         New-FhirConnection -Name prod-eu -BaseUri https://eu.example.org
         New-FhirConnection -Name prod-us -BaseUri https://us.example.org

@@ -1,4 +1,5 @@
 using FhirSecurity.Core.Errors;
+using FhirSecurity.Core.Tls;
 
 namespace FhirSecurity.Core.Definitions;
 
@@ -37,6 +38,12 @@ public sealed record ConnectionDefinition : Definition
 
     /// <summary>Lets credentials travel over plain http://. Off unless the user asked for it.</summary>
     public bool AllowUnencryptedAuthentication { get; init; }
+
+    /// <summary>The TLS client certificate sent to the FHIR server and the token endpoint, or null.</summary>
+    public ClientCertificate? ClientCertificate { get; init; }
+
+    /// <summary>The proxy for the FHIR server and the token endpoint (the system proxy unless set).</summary>
+    public ProxySettings Proxy { get; init; } = ProxySettings.System;
 
     /// <inheritdoc />
     public override DefinitionKind Kind => DefinitionKind.Connection;
@@ -119,6 +126,8 @@ public sealed record ConnectionDefinition : Definition
         {
             throw Invalid(ErrorIds.ConnectionTimeoutInvalid, $"The timeout must be between 1 and {MaxTimeoutSec} seconds.");
         }
+
+        Proxy.Validate(Name);
 
         if (HasAuthentication && BaseUri.Scheme == Uri.UriSchemeHttp && !AllowUnencryptedAuthentication)
         {

@@ -90,6 +90,7 @@ public static class DefinitionDocument
                 root["revocationMode"] = connection.RevocationMode.ToString();
                 root["timeoutSec"] = connection.TimeoutSec;
                 root["allowUnencryptedAuthentication"] = connection.AllowUnencryptedAuthentication;
+                ConnectionTransportFields.Write(root, connection);
                 break;
             default:
                 throw new ArgumentException($"Unknown definition type {definition.GetType().Name}.", nameof(definition));
@@ -163,6 +164,11 @@ public static class DefinitionDocument
                 AllowUnencryptedAuthentication = reader.Bool("allowUnencryptedAuthentication"),
             },
         };
+
+        if (definition is ConnectionDefinition read)
+        {
+            definition = ConnectionTransportFields.Read(root, read, secretName, why => Corrupt(secretName, why));
+        }
 
         definition = definition with { Revision = revision, Updated = updated };
         try

@@ -99,5 +99,23 @@ public static class ErrorIds
     public const string OAuthDiscoveryTokenEndpointInsecure = nameof(OAuthDiscoveryTokenEndpointInsecure);
     public const string OAuthDiscoveryMethodNotSupported = nameof(OAuthDiscoveryMethodNotSupported);
     public const string OAuthDiscoveryAlgorithmNotSupported = nameof(OAuthDiscoveryAlgorithmNotSupported);
+
+    // Transport (issue 5): client certificates and proxies per connection.
+    public const string ClientCertificateFileNotFound = nameof(ClientCertificateFileNotFound);
+    public const string ClientCertificateUnreadable = nameof(ClientCertificateUnreadable);
+    public const string ClientCertificatePasswordInvalid = nameof(ClientCertificatePasswordInvalid);
+    public const string ClientCertificateNoPrivateKey = nameof(ClientCertificateNoPrivateKey);
+    public const string ClientCertificateKeyMismatch = nameof(ClientCertificateKeyMismatch);
+    public const string ClientCertificateExpired = nameof(ClientCertificateExpired);
+    public const string ClientCertificateNotYetValid = nameof(ClientCertificateNotYetValid);
+    public const string ClientCertificateUsageInvalid = nameof(ClientCertificateUsageInvalid);
+    public const string ConnectionClientCertificateConflict = nameof(ConnectionClientCertificateConflict);
+    public const string ConnectionProxyUriInvalid = nameof(ConnectionProxyUriInvalid);
+    public const string ConnectionProxyConflict = nameof(ConnectionProxyConflict);
+    public const string TlsClientCertificateRequired = nameof(TlsClientCertificateRequired);
+    public const string TlsClientCertificateRefused = nameof(TlsClientCertificateRefused);
+    public const string ProxyUnreachable = nameof(ProxyUnreachable);
+    public const string ProxyAuthenticationRequired = nameof(ProxyAuthenticationRequired);
+    public const string ProxyTunnelFailed = nameof(ProxyTunnelFailed);
 #pragma warning restore CS1591
 }

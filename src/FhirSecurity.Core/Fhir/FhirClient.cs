@@ -171,7 +171,7 @@ public sealed class FhirClient
         {
             // A response cut short may surface as a bare IOException; it is the same kind of failure.
             HttpRequestException transport = ex as HttpRequestException ?? new HttpRequestException(ex.Message, ex);
-            return new Outcome(null, TransportFailures.From(transport, _tls, request.Uri, "the FHIR server", ErrorIds.FhirServerUnreachable), RetryPolicy.IsTransient(ex));
+            return new Outcome(null, TransportFailures.From(transport, _tls, request.Uri, "the FHIR server", ErrorIds.FhirServerUnreachable), RetryPolicy.IsTransient(ex) && !TransportFailures.IsClientCertificateFailure(ex, _tls, request.Uri));
         }
     }
 

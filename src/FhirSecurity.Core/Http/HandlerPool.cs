@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Net;
+using FhirSecurity.Core.Definitions;
 
 namespace FhirSecurity.Core.Http;
 
 /// <summary>
 /// One pooled <see cref="SocketsHttpHandler"/> per TLS policy (validation mode, CA bundle, minimum TLS version,
-/// revocation mode) for the whole process, so keep-alive connections
+/// revocation mode, client certificate, proxy and its credentials) for the whole process, so keep-alive connections
 /// and TLS sessions are reused across calls, connections and runspaces that validate the same way. Redirects are
 /// not followed by the handler: the module decides where credentials may go.
 /// </summary>
@@ -42,6 +43,26 @@ public sealed class HandlerPool
         // Explicit, not the platform default (None), which on some systems still allows TLS 1.0 and 1.1.
         handler.SslOptions.EnabledSslProtocols = policy.EnabledProtocols;
         handler.SslOptions.CertificateRevocationCheckMode = policy.PlatformRevocationMode;
+        // A context rather than a collection: it is presented whatever CAs the server names as acceptable, and the
+        // CA certificates that came with it are sent along. The callback notes when a server asks for one, so a
+        // handshake the server then ends can be explained (with TLS 1.3 its alert often never reaches the client).
+        handler.SslOptions.ClientCertificateContext = policy.ClientCertificateContext;
+        handler.SslOptions.LocalCertificateSelectionCallback = policy.SelectClientCertificate;
+
+        switch (policy.Proxy.Mode)
+        {
+            case ProxyMode.None:
+                handler.UseProxy = false;
+                break;
+            case ProxyMode.Explicit:
+                handler.UseProxy = true;
+                handler.Proxy = policy.Proxy.ToWebProxy();
+                break;
+            default:
+                // Proxy null: HttpClient.DefaultProxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY; system settings on Windows).
+                handler.UseProxy = true;
+                break;
+        }
 
         // Timeouts are per request (the connection's TimeoutSec), enforced with cancellation.
         return new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };

@@ -14,7 +14,9 @@ namespace FhirSecurity.Core.Http;
 /// roots (<see cref="X509ChainPolicy.CustomTrustStore"/>), with the bundle's intermediates as extra material, and
 /// still requires the host name to match; <c>Default</c> is the platform's own validation; <c>Skip</c> accepts
 /// anything. Only TLS 1.2 and 1.3 (or 1.3 alone) are offered, and the chain is checked for revocation as the
-/// connection says. The reason for the last refusal per host is kept, so an error can say why.
+/// connection says. The reason for the last refusal per host is kept, so an error can say why. It also carries
+/// the rest of what shapes a connection's handler, the client certificate and the proxy, so that
+/// <see cref="Fingerprint"/> covers everything that makes two handlers differ.
 /// </summary>
 public sealed class TlsPolicy
 {
@@ -24,17 +26,30 @@ public sealed class TlsPolicy
     private readonly X509Certificate2Collection _roots = [];
     private readonly X509Certificate2Collection _intermediates = [];
     private readonly ConcurrentDictionary<string, TlsRefusal> _lastFailure = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, bool> _certificateRequested = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lazy<SslStreamCertificateContext>? _clientContext;
 
     /// <summary>Creates the policy for a mode; <paramref name="bundle"/> is required for CustomBundle.</summary>
     /// <param name="mode">How the certificate is validated.</param>
     /// <param name="bundle">The CA bundle for CustomBundle, else null.</param>
     /// <param name="minimumVersion">The oldest TLS version offered.</param>
     /// <param name="revocationMode">Whether the chain is checked for revocation (Default and CustomBundle).</param>
-    public TlsPolicy(TlsValidationMode mode, CaBundle? bundle, TlsVersion minimumVersion = TlsVersion.Tls12, RevocationCheckMode revocationMode = RevocationCheckMode.NoCheck)
+    /// <param name="clientCertificate">The TLS client certificate to present, or null.</param>
+    /// <param name="proxy">The proxy; null means the system proxy.</param>
+    public TlsPolicy(
+        TlsValidationMode mode,
+        CaBundle? bundle,
+        TlsVersion minimumVersion = TlsVersion.Tls12,
+        RevocationCheckMode revocationMode = RevocationCheckMode.NoCheck,
+        ClientCertificate? clientCertificate = null,
+        ProxySettings? proxy = null)
     {
         Mode = mode;
         MinimumVersion = minimumVersion;
         RevocationMode = revocationMode;
+        ClientCertificate = clientCertificate;
+        Proxy = proxy ?? ProxySettings.System;
+        _clientContext = clientCertificate is null ? null : new Lazy<SslStreamCertificateContext>(clientCertificate.CreateContext);
         if (mode == TlsValidationMode.CustomBundle)
         {
             ArgumentNullException.ThrowIfNull(bundle);
@@ -46,8 +61,21 @@ public sealed class TlsPolicy
 
         // Every setting that changes what the handler accepts, so policies that differ never share a pooled handler.
         Fingerprint = mode + ":" + (bundle is null ? "-" : Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(bundle.Pem))))
-            + ":tls" + TlsVersions.ToText(minimumVersion) + ":revocation-" + revocationMode;
+            + ":tls" + TlsVersions.ToText(minimumVersion) + ":revocation-" + revocationMode
+            + ":client-" + (clientCertificate?.Fingerprint ?? "-") + ":proxy-" + Proxy.Fingerprint;
     }
+
+    /// <summary>The TLS client certificate presented to servers that ask for one, or null.</summary>
+    public ClientCertificate? ClientCertificate { get; }
+
+    /// <summary>
+    /// The client certificate, its key and CA certificates as the handler presents them (loaded on first use), or
+    /// null without a client certificate.
+    /// </summary>
+    public SslStreamCertificateContext? ClientCertificateContext => _clientContext?.Value;
+
+    /// <summary>The proxy requests go through.</summary>
+    public ProxySettings Proxy { get; }
 
     /// <summary>The validation mode.</summary>
     public TlsValidationMode Mode { get; }
@@ -67,7 +95,10 @@ public sealed class TlsPolicy
     /// </summary>
     public X509RevocationMode PlatformRevocationMode => Mode == TlsValidationMode.Default ? ToX509(RevocationMode) : X509RevocationMode.NoCheck;
 
-    /// <summary>Identifies the policy for pooling: equal fingerprints validate identically.</summary>
+    /// <summary>
+    /// Identifies the policy for pooling: equal fingerprints validate identically, present the same client
+    /// certificate and use the same proxy (secrets only as hashes).
+    /// </summary>
     public string Fingerprint { get; }
 
     /// <summary>Why the last certificate presented by <paramref name="host"/> was refused, or null.</summary>
@@ -75,6 +106,29 @@ public sealed class TlsPolicy
 
     /// <summary>The last refusal of a certificate presented by <paramref name="host"/>, or null.</summary>
     public TlsRefusal? LastRefusal(string host) => _lastFailure.TryGetValue(host, out TlsRefusal? refusal) ? refusal : null;
+
+    /// <summary>
+    /// True when <paramref name="host"/> asked for a client certificate in a handshake (seen through
+    /// <see cref="SelectClientCertificate"/>), so a handshake it then ends can be explained.
+    /// </summary>
+    public bool ClientCertificateRequested(string host) => _certificateRequested.ContainsKey(host);
+
+    /// <summary>
+    /// The callback for <see cref="SslClientAuthenticationOptions.LocalCertificateSelectionCallback"/>: it notes
+    /// that the server asked for a client certificate, and presents the connection's (or none).
+    /// </summary>
+    public X509Certificate SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers)
+    {
+        // SslStream may also call this before the handshake, to pick a certificate in advance; only a call made
+        // once the server's certificate is known answers a CertificateRequest from the server.
+        if (remoteCertificate is not null)
+        {
+            _certificateRequested[targetHost] = true;
+        }
+
+        // The delegate's signature says non-null, but null is how SslStream is told "no certificate".
+        return _clientContext?.Value.TargetCertificate!;
+    }
 
     /// <summary>The callback for <see cref="SslClientAuthenticationOptions.RemoteCertificateValidationCallback"/>.</summary>
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? platformChain, SslPolicyErrors errors)

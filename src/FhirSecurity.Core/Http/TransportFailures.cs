@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Authentication;
 using FhirSecurity.Core.Definitions;
 using FhirSecurity.Core.Errors;
@@ -10,6 +11,16 @@ internal static class TransportFailures
     /// <summary>A transport failure (TLS refusal, refused connection, DNS) calling <paramref name="uri"/>.</summary>
     public static FhirSecurityException From(HttpRequestException ex, TlsPolicy tls, Uri uri, string what, string unreachableId)
     {
+        if (ProxyFailure(ex, tls, uri, what) is { } proxyFailure)
+        {
+            return proxyFailure;
+        }
+
+        if (ClientCertificateFailure(ex, tls, uri, what) is { } certificateFailure)
+        {
+            return certificateFailure;
+        }
+
         if (Find<AuthenticationException>(ex) is not null)
         {
             return TlsFailure(ex, tls, uri, what);
@@ -62,6 +73,114 @@ internal static class TransportFailures
             ex);
     }
 
+    // The proxy refused the tunnel (407 and other CONNECT answers), or could not be reached at all: either way the
+    // request never got to the server, and the fix is in the proxy settings.
+    private static FhirSecurityException? ProxyFailure(HttpRequestException ex, TlsPolicy tls, Uri uri, string what)
+    {
+        HttpRequestException? tunnel = FindAll<HttpRequestException>(ex).FirstOrDefault(e => e.HttpRequestError == HttpRequestError.ProxyTunnelError);
+        Uri? proxy = tls.Proxy.ProxyFor(uri);
+        string origin = uri.GetLeftPart(UriPartial.Authority);
+        string proxyText = proxy?.GetLeftPart(UriPartial.Authority) ?? "the proxy";
+        string setting = tls.Proxy.Mode == ProxyMode.System ? "the system proxy" : "the connection's proxy";
+        if (tunnel is not null)
+        {
+            if (tunnel.StatusCode == HttpStatusCode.ProxyAuthenticationRequired)
+            {
+                string advice = tls.Proxy.UserName is null
+                    ? "Give the proxy credentials: Set-FhirConnection -Proxy <url> -ProxyCredential (Get-Credential)."
+                    : $"The proxy refused the user '{tls.Proxy.UserName}': set the right credentials with Set-FhirConnection -ProxyCredential.";
+                return new FhirSecurityException(
+                    ErrorIds.ProxyAuthenticationRequired,
+                    FailureCategory.AuthenticationError,
+                    $"{setting[..1].ToUpperInvariant()}{setting[1..]} {proxyText} refused to open a tunnel to {what} {origin}: it requires authentication (HTTP 407). Nothing was sent to the server. {advice}",
+                    uri,
+                    ex) { StatusCode = 407 };
+            }
+
+            return new FhirSecurityException(
+                ErrorIds.ProxyTunnelFailed,
+                FailureCategory.ConnectionError,
+                $"{setting[..1].ToUpperInvariant()}{setting[1..]} {proxyText} did not open a tunnel to {what} {origin}{(tunnel.StatusCode is { } status ? $" (HTTP {(int)status})" : string.Empty)}: {Innermost(ex).Message} Check that the proxy may reach that host, or use -NoProxy if it is reachable directly.",
+                uri,
+                ex) { StatusCode = tunnel.StatusCode is { } code ? (int)code : null };
+        }
+
+        if (proxy is not null && FindAll<HttpRequestException>(ex).Any(e => e.HttpRequestError == HttpRequestError.ConnectionError))
+        {
+            return new FhirSecurityException(
+                ErrorIds.ProxyUnreachable,
+                FailureCategory.ConnectionError,
+                $"Could not reach {setting} {proxyText} on the way to {what} {origin}: {Innermost(ex).Message}. Check the proxy URL (Get-FhirConnection shows it), or use -NoProxy if the server is reachable directly.",
+                uri,
+                ex);
+        }
+
+        return null;
+    }
+
+    // A server that wants a client certificate and gets none (or one it does not trust) ends the handshake with an
+    // alert; with TLS 1.3 the client learns it only when it reads the answer. The alert's name is in the native
+    // error text (OpenSSL, SChannel, Apple), which is all there is to go on.
+    private static FhirSecurityException? ClientCertificateFailure(HttpRequestException ex, TlsPolicy tls, Uri uri, string what)
+    {
+        // With a certificate configured the handler presents it without asking the callback, so a handshake the
+        // server breaks off is put down to the certificate (the message says "most likely").
+        // A TLS 1.3-only connection whose handshake fails outright is left to the protocol check below.
+        bool presentedAndBroken = tls.ClientCertificate is not null && tls.LastRefusal(uri.IdnHost) is null && IsHandshakeBreak(ex)
+            && !(tls.MinimumVersion == TlsVersion.Tls13 && Find<AuthenticationException>(ex) is not null);
+        if (!presentedAndBroken && !IsClientCertificateFailure(ex, tls, uri))
+        {
+            return null;
+        }
+
+        string origin = uri.GetLeftPart(UriPartial.Authority);
+        string server = what[..1].ToUpperInvariant() + what[1..];
+        if (tls.ClientCertificate is not { } certificate)
+        {
+            return new FhirSecurityException(
+                ErrorIds.TlsClientCertificateRequired,
+                FailureCategory.SecurityError,
+                $"{server} {origin} requires a TLS client certificate, and this connection has none: the server asked for one and ended the handshake ({Innermost(ex).Message}). Nothing was sent. Add one: Set-FhirConnection -ClientCertificatePath <pfx or pem file>.",
+                uri,
+                ex);
+        }
+
+        string expired = certificate.NotAfter < DateTimeOffset.UtcNow ? $" It expired on {certificate.NotAfter:u}." : string.Empty;
+        return new FhirSecurityException(
+            ErrorIds.TlsClientCertificateRefused,
+            FailureCategory.SecurityError,
+            $"{server} {origin} ended the TLS handshake in which the client certificate '{certificate.Subject}' (thumbprint {certificate.Thumbprint}) was presented ({Innermost(ex).Message}): most likely it refused the certificate.{expired} Nothing was sent. Check that the server trusts the certificate's CA and that it is valid for client authentication; replace it with Set-FhirConnection -ClientCertificatePath.",
+            uri,
+            ex);
+    }
+
+    /// <summary>
+    /// True when a failure is a server ending the handshake over the client certificate: a certificate alert named
+    /// in the native error text, or a server that asked for a certificate and then closed the connection (with TLS
+    /// 1.3 the client finishes its side of the handshake first, and the server's alert is often lost). Not a
+    /// passing fault: retrying gets the same answer.
+    /// </summary>
+    public static bool IsClientCertificateFailure(Exception ex, TlsPolicy tls, Uri uri)
+    {
+        if (tls.LastRefusal(uri.IdnHost) is not null)
+        {
+            return false;
+        }
+
+        string text = string.Join(" | ", FindAll<Exception>(ex).Select(e => e.Message));
+        if (ClientCertificateAlerts.Required.Concat(ClientCertificateAlerts.Refused).Any(a => text.Contains(a, StringComparison.OrdinalIgnoreCase)))
+        {
+            return true;
+        }
+
+        return tls.ClientCertificate is null && tls.ClientCertificateRequested(uri.IdnHost) && IsHandshakeBreak(ex);
+    }
+
+    private static bool IsHandshakeBreak(Exception ex)
+        => Find<AuthenticationException>(ex) is not null
+           || FindAll<HttpRequestException>(ex).Any(e => e.HttpRequestError is HttpRequestError.SecureConnectionError or HttpRequestError.ResponseEnded)
+           || FindAll<HttpIOException>(ex).Any(e => e.HttpRequestError == HttpRequestError.ResponseEnded);
+
     /// <summary>The request took longer than its timeout.</summary>
     public static FhirSecurityException Timeout(Uri uri, TimeSpan timeout, string what, string errorId)
         => new(
@@ -82,6 +201,18 @@ internal static class TransportFailures
         }
 
         return null;
+    }
+
+    private static IEnumerable<T> FindAll<T>(Exception ex)
+        where T : Exception
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                yield return match;
+            }
+        }
     }
 
     private static Exception Innermost(Exception ex)

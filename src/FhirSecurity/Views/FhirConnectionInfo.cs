@@ -16,7 +16,8 @@ public sealed class FhirConnectionInfo
         bool allowUnencryptedAuthentication,
         string vault,
         int revision,
-        DateTimeOffset updated)
+        DateTimeOffset updated,
+        FhirConnectionTransport transport)
     {
         Name = name;
         BaseUri = baseUri;
@@ -31,6 +32,12 @@ public sealed class FhirConnectionInfo
         Vault = vault;
         Revision = revision;
         Updated = updated;
+        ClientCertificateSubject = transport.ClientCertificateSubject;
+        ClientCertificateThumbprint = transport.ClientCertificateThumbprint;
+        ClientCertificateNotAfter = transport.ClientCertificateNotAfter;
+        ProxyMode = transport.ProxyMode;
+        Proxy = transport.Proxy;
+        ProxyUserName = transport.ProxyUserName;
     }
 
     /// <summary>The connection name.</summary>
@@ -72,6 +79,24 @@ public sealed class FhirConnectionInfo
     /// <summary>True when credentials may travel over plain http://.</summary>
     public bool AllowUnencryptedAuthentication { get; }
 
+    /// <summary>The subject of the TLS client certificate, or null without one.</summary>
+    public string? ClientCertificateSubject { get; }
+
+    /// <summary>The SHA-1 thumbprint of the TLS client certificate, or null.</summary>
+    public string? ClientCertificateThumbprint { get; }
+
+    /// <summary>When the TLS client certificate expires, or null.</summary>
+    public DateTimeOffset? ClientCertificateNotAfter { get; }
+
+    /// <summary>How servers are reached: System (the system or environment proxy), None (directly) or Explicit (<see cref="Proxy"/>).</summary>
+    public string ProxyMode { get; }
+
+    /// <summary>The explicit proxy URL, or null.</summary>
+    public Uri? Proxy { get; }
+
+    /// <summary>The user name for the explicit proxy, or null (the password is never shown).</summary>
+    public string? ProxyUserName { get; }
+
     /// <summary>The vault that holds the connection.</summary>
     public string Vault { get; }
 
@@ -84,3 +109,12 @@ public sealed class FhirConnectionInfo
     /// <inheritdoc />
     public override string ToString() => Name;
 }
+
+/// <summary>The transport part of a connection view: what identifies the client certificate and the proxy, no secrets.</summary>
+internal sealed record FhirConnectionTransport(
+    string? ClientCertificateSubject,
+    string? ClientCertificateThumbprint,
+    DateTimeOffset? ClientCertificateNotAfter,
+    string ProxyMode,
+    Uri? Proxy,
+    string? ProxyUserName);

@@ -39,7 +39,14 @@ internal static class Views
             d.Updated);
 
     public static FhirConnectionInfo Of(ConnectionDefinition d, string vault)
-        => new(d.Name, d.BaseUri, d.BasicAuth, d.OAuth, ToView(d.TlsValidation), d.CaBundle, TlsVersions.ToText(d.MinimumTlsVersion), ToView(d.RevocationMode), d.TimeoutSec, d.AllowUnencryptedAuthentication, vault, d.Revision, d.Updated);
+        => new(d.Name, d.BaseUri, d.BasicAuth, d.OAuth, ToView(d.TlsValidation), d.CaBundle, TlsVersions.ToText(d.MinimumTlsVersion), ToView(d.RevocationMode), d.TimeoutSec, d.AllowUnencryptedAuthentication, vault, d.Revision, d.Updated,
+            new FhirConnectionTransport(
+                d.ClientCertificate?.Subject,
+                d.ClientCertificate?.Thumbprint,
+                d.ClientCertificate?.NotAfter,
+                d.Proxy.Mode.ToString(),
+                d.Proxy.Address,
+                d.Proxy.UserName));
 
     public static FhirConnectionTestResult Of(ProbeReport r)
         => new(

@@ -58,8 +58,11 @@ internal static class CertificateFactory
         }
 
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
-        var eku = options.Usage == CertificateUsage.Server ? ServerAuthOid : ClientAuthOid;
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(eku)], critical: false));
+        if (options.Usage != CertificateUsage.None)
+        {
+            var eku = options.Usage == CertificateUsage.Server ? ServerAuthOid : ClientAuthOid;
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(eku)], critical: false));
+        }
         if (options.DnsNames.Count + options.IpAddresses.Count > 0)
         {
             var san = new SubjectAlternativeNameBuilder();

@@ -65,12 +65,27 @@ public sealed record CertificateOptions
     /// <summary>Right names, valid dates, but issued by a CA the tests do not trust.</summary>
     public static CertificateOptions UnrelatedCa => new() { Subject = "CN=unrelated.localhost", Issuer = CertificateIssuer.UnrelatedCa };
 
-    /// <summary>A TLS client certificate (clientAuth EKU, no SAN).</summary>
+    /// <summary>A TLS client certificate (clientAuth EKU, no SAN), valid for 90 days (outside expiry warnings).</summary>
     public static CertificateOptions Client => new()
     {
+        NotAfter = DateTimeOffset.UtcNow.AddDays(90),
         Subject = "CN=fhir-test-client",
         DnsNames = [],
         IpAddresses = [],
         Usage = CertificateUsage.Client,
     };
+
+    /// <summary>A TLS client certificate that expired yesterday.</summary>
+    public static CertificateOptions ClientExpired => Client with
+    {
+        Subject = "CN=expired-client",
+        NotBefore = DateTimeOffset.UtcNow.AddDays(-10),
+        NotAfter = DateTimeOffset.UtcNow.AddDays(-1),
+    };
+
+    /// <summary>A certificate for the client's name whose extended key usage is serverAuth only.</summary>
+    public static CertificateOptions ClientServerAuthOnly => Client with { Subject = "CN=server-auth-only", Usage = CertificateUsage.Server };
+
+    /// <summary>A client certificate without an extended key usage extension (usable for client auth).</summary>
+    public static CertificateOptions ClientWithoutEku => Client with { Subject = "CN=no-eku-client", Usage = CertificateUsage.None };
 }

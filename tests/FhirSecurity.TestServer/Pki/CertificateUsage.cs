@@ -8,4 +8,7 @@ public enum CertificateUsage
 
     /// <summary>TLS client authentication (1.3.6.1.5.5.7.3.2).</summary>
     Client,
+
+    /// <summary>No extended key usage extension at all (any use, as far as EKU goes).</summary>
+    None,
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
@@ -76,6 +77,34 @@ public sealed class TestPki : IDisposable
     /// <param name="subject">Subject distinguished name.</param>
     public X509Certificate2 IssueClientCertificate(string subject = "CN=fhir-test-client") =>
         IssueServerCertificate(CertificateOptions.Client with { Subject = subject });
+
+    /// <summary>Issues a client certificate with the options given (see <see cref="CertificateOptions.ClientExpired"/> and the like).</summary>
+    /// <param name="options">What to put in it.</param>
+    public X509Certificate2 IssueClientCertificate(CertificateOptions options) => IssueServerCertificate(options);
+
+    /// <summary>A PKCS#12/PFX of the certificate and its private key, optionally protected by <paramref name="password"/>.</summary>
+    public static byte[] ExportPfx(X509Certificate2 certificate, string? password = null)
+        => certificate.Export(X509ContentType.Pkcs12, password);
+
+    /// <summary>The certificate as PEM (public part only).</summary>
+    public static string ExportCertificatePem(X509Certificate2 certificate) => certificate.ExportCertificatePem() + "\n";
+
+    /// <summary>
+    /// The certificate's private key as PKCS#8 PEM ("PRIVATE KEY"), or encrypted with <paramref name="password"/>
+    /// ("ENCRYPTED PRIVATE KEY", AES-256-CBC, PBKDF2).
+    /// </summary>
+    public static string ExportKeyPem(X509Certificate2 certificate, string? password = null)
+    {
+        using AsymmetricAlgorithm key = (AsymmetricAlgorithm?)certificate.GetRSAPrivateKey() ?? certificate.GetECDsaPrivateKey()
+            ?? throw new InvalidOperationException("The certificate has no RSA or ECDSA private key.");
+        if (password is null)
+        {
+            return key.ExportPkcs8PrivateKeyPem() + "\n";
+        }
+
+        var pbe = new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000);
+        return key.ExportEncryptedPkcs8PrivateKeyPem(password.AsSpan(), pbe) + "\n";
+    }
 
     /// <summary>
     /// The CA certificates a server should send after <paramref name="leaf"/>: the intermediate when it issued

@@ -19,9 +19,18 @@ public abstract class ServerTest : DefinitionCmdletTest
     protected const string BackendClientId = "backend-client";
 
     protected ServerTest()
+        : this(requireClientCertificate: false)
+    {
+    }
+
+    /// <summary>A server that, with <paramref name="requireClientCertificate"/>, takes only TLS clients with a certificate from its CA.</summary>
+    protected ServerTest(bool requireClientCertificate)
     {
         Server = FhirTestServer.StartAsync(new FhirTestServerOptions
         {
+            ClientCertificateMode = requireClientCertificate
+                ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate
+                : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.NoCertificate,
             OAuthClients =
             [
                 new OAuthClientRegistration(ClientId, ClientSecret, ClientAuthMethods.All, ["system/Patient.read", "system/Patient.write", "system/*.read"]),

@@ -1,11 +1,14 @@
 using System.Management.Automation;
+using System.Security;
 using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Tls;
 
 namespace FhirSecurity.Commands;
 
 /// <summary>
 /// Creates a connection: a FHIR base URL with at most one way to authenticate (Basic or OAuth, never both) and a
-/// TLS validation policy. Referenced definitions must exist in the same vault.
+/// TLS validation policy, optionally a TLS client certificate and a proxy of its own. Referenced definitions must
+/// exist in the same vault.
 /// </summary>
 [Cmdlet(VerbsCommon.New, "FhirConnection", SupportsShouldProcess = true, DefaultParameterSetName = NoAuthSet)]
 [OutputType(typeof(FhirConnectionInfo))]
@@ -59,10 +62,42 @@ public sealed class NewFhirConnectionCommand : NewDefinitionCommand
     [Parameter]
     public SwitchParameter AllowUnencryptedAuthentication { get; set; }
 
+    /// <summary>A TLS client certificate: a PKCS#12/PFX file, or a PEM certificate (with its key, or see -ClientCertificateKeyPath).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>The PEM private key of a PEM client certificate, when it is not in the certificate file.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ClientCertificateKeyPath { get; set; }
+
+    /// <summary>The password of the PFX file or of the encrypted PEM key.</summary>
+    [Parameter]
+    public SecureString? ClientCertificatePassword { get; set; }
+
+    /// <summary>An http:// proxy for this connection (default: the system proxy).</summary>
+    [Parameter]
+    public Uri? Proxy { get; set; }
+
+    /// <summary>Credentials for the -Proxy, sent when it asks (407).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>Connect directly, ignoring the system proxy and HTTPS_PROXY.</summary>
+    [Parameter]
+    public SwitchParameter NoProxy { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
         => Run(() =>
         {
+            ProxySettings proxy = ConnectionTransport.Proxy(Proxy, ProxyCredential, NoProxy, systemProxy: false, ProxySettings.System, Name);
+            ConnectionTransport.RequireCertificatePathFor(ClientCertificatePath, ClientCertificateKeyPath, ClientCertificatePassword, Name);
+            ClientCertificate? certificate = ClientCertificatePath is null
+                ? null
+                : ConnectionTransport.ReadClientCertificate(this, ClientCertificatePath, ClientCertificateKeyPath, ClientCertificatePassword);
             var definition = new ConnectionDefinition
             {
                 Name = Name,
@@ -75,6 +110,8 @@ public sealed class NewFhirConnectionCommand : NewDefinitionCommand
                 RevocationMode = Views.ToEngine(RevocationMode),
                 TimeoutSec = TimeoutSec,
                 AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
+                ClientCertificate = certificate,
+                Proxy = proxy,
             };
             this.CreateDefinition(definition, Force, PassThru);
         });

@@ -1,5 +1,8 @@
 using System.Management.Automation;
+using System.Security;
 using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Errors;
+using FhirSecurity.Core.Tls;
 
 namespace FhirSecurity.Commands;
 
@@ -64,11 +67,60 @@ public sealed class SetFhirConnectionCommand : SetDefinitionCommand
     [Parameter]
     public SwitchParameter AllowUnencryptedAuthentication { get; set; }
 
+    /// <summary>A new TLS client certificate: a PKCS#12/PFX file, or a PEM certificate (with its key, or see -ClientCertificateKeyPath).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>The PEM private key of a PEM client certificate, when it is not in the certificate file.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ClientCertificateKeyPath { get; set; }
+
+    /// <summary>The password of the PFX file or of the encrypted PEM key.</summary>
+    [Parameter]
+    public SecureString? ClientCertificatePassword { get; set; }
+
+    /// <summary>Removes the client certificate.</summary>
+    [Parameter]
+    public SwitchParameter NoClientCertificate { get; set; }
+
+    /// <summary>A new http:// proxy for this connection.</summary>
+    [Parameter]
+    public Uri? Proxy { get; set; }
+
+    /// <summary>Credentials for the connection's proxy (with -Proxy, or alone to change them).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>Connect directly, ignoring the system proxy and HTTPS_PROXY.</summary>
+    [Parameter]
+    public SwitchParameter NoProxy { get; set; }
+
+    /// <summary>Back to the default: the system proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).</summary>
+    [Parameter]
+    public SwitchParameter SystemProxy { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
-        => Run(() => this.UpdateDefinition<ConnectionDefinition>(DefinitionKind.Connection, Name, Change, PassThru));
+        => Run(() =>
+        {
+            if (NoClientCertificate && ClientCertificatePath is not null)
+            {
+                throw new FhirSecurityException(ErrorIds.ConnectionClientCertificateConflict, FailureCategory.InvalidArgument, "-NoClientCertificate removes the client certificate and -ClientCertificatePath sets one: choose one.", Name);
+            }
 
-    private ConnectionDefinition Change(ConnectionDefinition current)
+            ConnectionTransport.RequireCertificatePathFor(ClientCertificatePath, ClientCertificateKeyPath, ClientCertificatePassword, Name);
+
+            // Read before the vault is touched: a refused certificate leaves the connection as it was.
+            ClientCertificate? certificate = ClientCertificatePath is null
+                ? null
+                : ConnectionTransport.ReadClientCertificate(this, ClientCertificatePath, ClientCertificateKeyPath, ClientCertificatePassword);
+            this.UpdateDefinition<ConnectionDefinition>(DefinitionKind.Connection, Name, current => Change(current, certificate), PassThru);
+        });
+
+    private ConnectionDefinition Change(ConnectionDefinition current, ClientCertificate? certificate)
     {
         ConnectionDefinition changed = current with
         {
@@ -77,6 +129,8 @@ public sealed class SetFhirConnectionCommand : SetDefinitionCommand
             MinimumTlsVersion = MinimumTlsVersion is null ? current.MinimumTlsVersion : Views.ToTlsVersion(MinimumTlsVersion),
             RevocationMode = RevocationMode is { } revocation ? Views.ToEngine(revocation) : current.RevocationMode,
             AllowUnencryptedAuthentication = IsBound(nameof(AllowUnencryptedAuthentication)) ? AllowUnencryptedAuthentication.IsPresent : current.AllowUnencryptedAuthentication,
+            ClientCertificate = NoClientCertificate ? null : certificate ?? current.ClientCertificate,
+            Proxy = ConnectionTransport.Proxy(Proxy, ProxyCredential, NoProxy, SystemProxy, current.Proxy, Name),
         };
 
         changed = ParameterSetName switch

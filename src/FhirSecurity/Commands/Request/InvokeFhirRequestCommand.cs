@@ -135,7 +135,7 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
             out bool fromCache);
         if (VerboseEnabled)
         {
-            WriteVerbose($"Connection '{resolved.Connection.Name}' from vault '{resolved.Vault}' ({(fromCache ? "session cache" : "read from the vault")}): {resolved.Revisions}, TLS {resolved.Tls.Mode}.");
+            WriteVerbose($"Connection '{resolved.Connection.Name}' from vault '{resolved.Vault}' ({(fromCache ? "session cache" : "read from the vault")}): {resolved.Revisions}, TLS {resolved.Tls.Mode}{(resolved.Tls.ClientCertificate is { } certificate ? $", client certificate '{certificate.Subject}'" : string.Empty)}, proxy {resolved.Tls.Proxy}.");
         }
 
         if (resolved.Connection.TlsValidation == TlsValidationMode.Skip && session.FirstSkipWarning(resolved.Vault + "/" + resolved.Connection.Name))
