@@ -47,6 +47,16 @@ public sealed class ConnectionProbe
 
     private string Host => BaseUri.IdnHost;
 
+    // The proxy the request path's handler would use for the base URI (the connection's own, or the system's), or null.
+    // With one, DNS and TCP are about the hop this machine talks to: the proxy; the proxy resolves and reaches the server.
+    private Uri? Proxy => _connection.Tls.Proxy.ProxyFor(BaseUri);
+
+    private string DialHost => Proxy?.IdnHost ?? Host;
+
+    private int DialPort => Proxy?.Port ?? BaseUri.Port;
+
+    private string WhatToCheck => Proxy is null ? "Check the base URI (Set-FhirConnection -BaseUri)" : "Check the proxy URL (Set-FhirConnection -Proxy)";
+
     /// <summary>
     /// Runs every step in order. <paramref name="verbose"/> hears what is being checked (any thread). Throws
     /// <see cref="OperationCanceledException"/> only when <paramref name="cancellation"/> is cancelled.
@@ -64,7 +74,7 @@ public sealed class ConnectionProbe
             return step;
         }
 
-        verbose?.Invoke($"DNS: resolving '{Host}'.");
+        verbose?.Invoke(Proxy is null ? $"DNS: resolving '{Host}'." : $"DNS: resolving the proxy '{DialHost}' (the proxy resolves '{Host}').");
         ProbeStep dns = Add(await ResolveAsync(found, cancellation).ConfigureAwait(false));
 
         ProbeStep tcp;
@@ -78,7 +88,7 @@ public sealed class ConnectionProbe
             }
             else
             {
-                verbose?.Invoke($"TCP: connecting to port {BaseUri.Port} of {string.Join(", ", found.Addresses)}.");
+                verbose?.Invoke($"TCP: connecting to port {DialPort} of {string.Join(", ", found.Addresses)}{(Proxy is null ? string.Empty : $" (the proxy), then CONNECT {Host}:{BaseUri.Port}")}.");
                 (tcp, stream) = await ConnectAsync(found, cancellation).ConfigureAwait(false);
                 Add(tcp);
             }
@@ -148,32 +158,32 @@ public sealed class ConnectionProbe
     private async Task<ProbeStep> ResolveAsync(Findings found, CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
-        if (IPAddress.TryParse(Host, out IPAddress? literal))
+        if (IPAddress.TryParse(DialHost, out IPAddress? literal))
         {
             found.Addresses = [literal];
-            return new ProbeStep(ProbeStepName.Dns, ProbeStatus.Passed, watch.Elapsed, $"{Host} is an IP address: nothing to resolve.");
+            return new ProbeStep(ProbeStepName.Dns, ProbeStatus.Passed, watch.Elapsed, $"{DialHost} is an IP address: nothing to resolve.");
         }
 
         using CancellationTokenSource deadline = Deadline(cancellation);
         try
         {
             // WaitAsync: the platform resolver does not always stop when asked; the test must.
-            IPAddress[] addresses = await Dns.GetHostAddressesAsync(Host, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+            IPAddress[] addresses = await Dns.GetHostAddressesAsync(DialHost, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
             if (addresses.Length == 0)
             {
-                return Failed(ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, FailureCategory.ObjectNotFound, $"the host name '{Host}' resolved to no address. Check the base URI (Set-FhirConnection -BaseUri) and this machine's DNS settings.");
+                return Failed(ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, FailureCategory.ObjectNotFound, $"the host name '{DialHost}' resolved to no address. {WhatToCheck} and this machine's DNS settings.");
             }
 
             found.Addresses = addresses;
-            return new ProbeStep(ProbeStepName.Dns, ProbeStatus.Passed, watch.Elapsed, $"{Host} resolved to {string.Join(", ", addresses.Select(a => a.ToString()))}.");
+            return new ProbeStep(ProbeStepName.Dns, ProbeStatus.Passed, watch.Elapsed, $"{DialHost} resolved to {string.Join(", ", addresses.Select(a => a.ToString()))}.");
         }
         catch (SocketException ex)
         {
-            return Failed(ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, FailureCategory.ObjectNotFound, $"the host name '{Host}' could not be resolved ({ex.Message}). Check the base URI (Set-FhirConnection -BaseUri) and this machine's DNS settings.", ex);
+            return Failed(ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, FailureCategory.ObjectNotFound, $"the host name '{DialHost}' could not be resolved ({ex.Message}). {WhatToCheck} and this machine's DNS settings.", ex);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            return Failed(ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, FailureCategory.OperationTimeout, $"resolving the host name '{Host}' took longer than {Seconds(_options.Timeout)} s. Check this machine's DNS servers.");
+            return Failed(ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, FailureCategory.OperationTimeout, $"resolving the host name '{DialHost}' took longer than {Seconds(_options.Timeout)} s. Check this machine's DNS servers.");
         }
     }
 
@@ -181,19 +191,40 @@ public sealed class ConnectionProbe
     {
         var watch = Stopwatch.StartNew();
         using CancellationTokenSource deadline = Deadline(cancellation);
+        ServerStream? stream = null;
         try
         {
-            ServerStream stream = await ServerConnector.ConnectAsync(found.Addresses, BaseUri.Port, deadline.Token).ConfigureAwait(false);
+            stream = await ServerConnector.ConnectAsync(found.Addresses, DialPort, deadline.Token).ConfigureAwait(false);
             found.RemoteEndPoint = stream.RemoteEndPoint;
-            return (new ProbeStep(ProbeStepName.Tcp, ProbeStatus.Passed, watch.Elapsed, $"Connected to {stream.RemoteEndPoint}."), stream);
+            string detail = $"Connected to {stream.RemoteEndPoint}.";
+            if (Proxy is { } proxy)
+            {
+                await ProxyTunnel.OpenAsync(stream.Stream, Host, BaseUri.Port, _connection.Tls.Proxy, deadline.Token).ConfigureAwait(false);
+                detail = $"Connected to the proxy {proxy.Authority} ({stream.RemoteEndPoint}); it opened a tunnel to {Host}:{BaseUri.Port}.";
+            }
+
+            return (new ProbeStep(ProbeStepName.Tcp, ProbeStatus.Passed, watch.Elapsed, detail), stream);
         }
         catch (IOException ex)
         {
-            return (Failed(ProbeStepName.Tcp, watch, ErrorIds.ConnectionTestTcpFailed, FailureCategory.ConnectionError, $"could not connect to port {BaseUri.Port} of {Host} ({ex.Message}). Check that the server is running, the port in the base URI, and firewalls on the way.", ex), null);
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
+            string what = Proxy is { } proxy && stream is not null
+                ? $"the proxy {proxy.Authority} did not open a tunnel to {Host}:{BaseUri.Port} ({ex.Message}). Check the proxy settings (Set-FhirConnection -Proxy/-ProxyCredential/-NoProxy) and that the proxy allows this server"
+                : $"could not connect to port {DialPort} of {DialHost}{(Proxy is null ? string.Empty : " (the proxy)")} ({ex.Message}). Check that the {(Proxy is null ? "server" : "proxy")} is running, the port{(Proxy is null ? " in the base URI" : string.Empty)}, and firewalls on the way";
+            return (Failed(ProbeStepName.Tcp, watch, ErrorIds.ConnectionTestTcpFailed, FailureCategory.ConnectionError, what + ".", ex), null);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            return (Failed(ProbeStepName.Tcp, watch, ErrorIds.ConnectionTestTcpFailed, FailureCategory.OperationTimeout, $"connecting to port {BaseUri.Port} of {Host} took longer than {Seconds(_options.Timeout)} s: a firewall may be dropping the connection."), null);
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return (Failed(ProbeStepName.Tcp, watch, ErrorIds.ConnectionTestTcpFailed, FailureCategory.OperationTimeout, $"connecting to port {DialPort} of {DialHost}{(Proxy is null ? string.Empty : " (the proxy) and opening the tunnel")} took longer than {Seconds(_options.Timeout)} s: a firewall may be dropping the connection."), null);
         }
     }
 
@@ -221,12 +252,14 @@ public sealed class ConnectionProbe
             string validation = tls.Mode == TlsValidationMode.Skip
                 ? "the certificate was NOT validated (Skip)"
                 : $"the certificate '{found.Certificates.FirstOrDefault()?.Subject}' was accepted by {tls.Mode} validation";
-            return new ProbeStep(ProbeStepName.Tls, ProbeStatus.Passed, watch.Elapsed, $"{found.TlsProtocol}, {found.CipherSuite}; {validation}.");
+            return new ProbeStep(ProbeStepName.Tls, ProbeStatus.Passed, watch.Elapsed, $"{found.TlsProtocol}, {found.CipherSuite}; {validation}{ClientCertificateNote(tls, ssl.LocalCertificate)}.");
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException)
         {
             string reason = accepted == false && tls.LastRefusal(Host) is { } refusal
                 ? refusal.Reason
+                : tls.ClientCertificateRequested(Host) && tls.ClientCertificate is null
+                ? $"the handshake failed ({Innermost(ex).Message}){ClientCertificateNote(tls, null)}"
                 : $"the handshake failed ({Innermost(ex).Message}){(tls.MinimumVersion == TlsVersion.Tls13 ? "; the connection requires TLS 1.3 (-MinimumTlsVersion 1.3), which the server may not offer" : "; the server may offer only TLS versions older than 1.2, which are never used")}";
             return Failed(ProbeStepName.Tls, watch, ErrorIds.ConnectionTestTlsFailed, FailureCategory.SecurityError, $"TLS with {Host}:{BaseUri.Port} failed ({tls.Mode} validation): {reason}. If the server uses an internal CA, import it with Import-FhirCaBundle and use -TlsValidation CustomBundle.", ex);
         }
@@ -235,6 +268,13 @@ public sealed class ConnectionProbe
             return Failed(ProbeStepName.Tls, watch, ErrorIds.ConnectionTestTlsFailed, FailureCategory.OperationTimeout, $"the TLS handshake with {Host}:{BaseUri.Port} took longer than {Seconds(_options.Timeout)} s.");
         }
     }
+
+    // With TLS 1.3 the server judges the client certificate after the client has finished its handshake, so a missing
+    // or refused certificate shows only on the first request (the token or metadata step); say here what was sent.
+    private string ClientCertificateNote(TlsPolicy tls, X509Certificate? sent)
+        => sent is not null ? $"; the client certificate '{sent.Subject}' was sent"
+            : tls.ClientCertificateRequested(Host) && tls.ClientCertificate is null ? "; the server asked for a client certificate and the connection has none (Set-FhirConnection -ClientCertificatePath)"
+            : string.Empty;
 
     private async Task<ProbeStep> TokenAsync(Findings found, bool serverReachable, string unreachable, Action<string>? verbose, CancellationToken cancellation)
     {

@@ -5,8 +5,8 @@ namespace FhirSecurity.Core.Diagnostics;
 
 /// <summary>
 /// The TLS handshake options of a connection test, built in one place from the connection's TLS policy, the same
-/// settings <see cref="HandlerPool"/> gives the request path (protocols, validation, revocation). A client
-/// certificate belongs here (<see cref="SslClientAuthenticationOptions.ClientCertificates"/>).
+/// settings <see cref="HandlerPool"/> gives the request path (protocols, validation, revocation, the client
+/// certificate), so a test shakes hands as a request would.
 /// </summary>
 internal static class ProbeTlsOptions
 {
@@ -18,5 +18,7 @@ internal static class ProbeTlsOptions
             EnabledSslProtocols = tls.EnabledProtocols,
             CertificateRevocationCheckMode = tls.PlatformRevocationMode,
             RemoteCertificateValidationCallback = validate,
+            ClientCertificateContext = tls.ClientCertificateContext,
+            LocalCertificateSelectionCallback = tls.SelectClientCertificate,
         };
 }
