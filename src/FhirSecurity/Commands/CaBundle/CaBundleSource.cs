@@ -21,25 +21,7 @@ internal static class CaBundleSource
             return CaBundle.Parse(pem ?? string.Empty, DateTimeOffset.UtcNow, "the -Pem text");
         }
 
-        string file;
-        try
-        {
-            file = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider).Single();
-            if (provider.Name != "FileSystem" || !File.Exists(file))
-            {
-                throw new ItemNotFoundException(path);
-            }
-        }
-        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or InvalidOperationException)
-        {
-            throw new FhirSecurityException(
-                ErrorIds.CaBundleFileNotFound,
-                FailureCategory.ObjectNotFound,
-                $"The CA bundle file '{path}' was not found. Give the path of a PEM file (one file, no wildcards).",
-                path,
-                ex);
-        }
-
+        string file = UserFiles.Resolve(cmdlet, path, ErrorIds.CaBundleFileNotFound, $"The CA bundle file '{path}' was not found. Give the path of a PEM file (one file, no wildcards).");
         return CaBundle.Parse(File.ReadAllText(file), DateTimeOffset.UtcNow, $"'{file}'");
     }
 

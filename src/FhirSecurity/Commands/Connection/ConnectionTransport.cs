@@ -96,25 +96,5 @@ internal static class ConnectionTransport
         => new(ErrorIds.ConnectionProxyConflict, FailureCategory.InvalidArgument, message, name);
 
     private static string Resolve(PSCmdlet cmdlet, string path, string what)
-    {
-        try
-        {
-            string file = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider).Single();
-            if (provider.Name != "FileSystem" || !File.Exists(file))
-            {
-                throw new ItemNotFoundException(path);
-            }
-
-            return file;
-        }
-        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or InvalidOperationException)
-        {
-            throw new FhirSecurityException(
-                ErrorIds.ClientCertificateFileNotFound,
-                FailureCategory.ObjectNotFound,
-                $"The {what} file '{path}' was not found. Give the path of one file (no wildcards).",
-                path,
-                ex);
-        }
-    }
+        => UserFiles.Resolve(cmdlet, path, ErrorIds.ClientCertificateFileNotFound, $"The {what} file '{path}' was not found. Give the path of one file (no wildcards).");
 }

@@ -36,25 +36,7 @@ internal static class OAuthKeySource
             return null;
         }
 
-        string file;
-        try
-        {
-            file = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider).Single();
-            if (provider.Name != "FileSystem" || !File.Exists(file))
-            {
-                throw new ItemNotFoundException(path);
-            }
-        }
-        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or InvalidOperationException)
-        {
-            throw new FhirSecurityException(
-                ErrorIds.OAuthPrivateKeyFileNotFound,
-                FailureCategory.ObjectNotFound,
-                $"The private key file '{path}' was not found. Give the path of a PEM file (one file, no wildcards).",
-                path,
-                ex);
-        }
-
+        string file = UserFiles.Resolve(cmdlet, path, ErrorIds.OAuthPrivateKeyFileNotFound, $"The private key file '{path}' was not found. Give the path of a PEM file (one file, no wildcards).");
         return ClientKey.Parse(new SecretValue(File.ReadAllText(file)), $"'{file}'", definitionName);
     }
 }
