@@ -1,25 +1,42 @@
 // The FhirSecurity demo: starts the HTTPS test server (its own CA, an OAuth token endpoint, 25 patients), then runs
-// examples/quickstart.ps1 through the built module in a hosted PowerShell engine, exactly as a user would type it,
-// against an in-memory SecretManagement vault. Exit code 0 when the script wrote no error.
+// examples/quickstart.ps1 (a client secret) and examples/smart-backend-services.ps1 (SMART Backend Services: a private
+// key, discovery, Test-FhirConnection) through the built module in a hosted PowerShell engine, exactly as a user would
+// type them, against an in-memory SecretManagement vault. Exit code 0 when neither script wrote an error.
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Net;
+using System.Security.Cryptography;
 using FhirSecurity.Demo;
 using FhirSecurity.TestServer;
 using Microsoft.PowerShell.SecretManagement;
 
 const string DemoVault = "DemoVault";
+const string BackendClientId = "demo-backend";
+const string BackendKeyId = "demo-backend-key-1";
 
 string root = FindRepoRoot();
 string manifest = Path.Combine(root, "out", "FhirSecurity", "FhirSecurity.psd1");
 string script = Path.Combine(root, "examples", "quickstart.ps1");
+string smartScript = Path.Combine(root, "examples", "smart-backend-services.ps1");
 if (!File.Exists(manifest))
 {
     Console.Error.WriteLine($"The module is not built ({manifest} is missing). Run: dotnet build FhirSecurity.sln");
     return 2;
 }
 
-await using FhirTestServer server = await FhirTestServer.StartAsync();
+// The SMART client's key pair is made here, as its owner would make it; the server knows only the public half (JWKS).
+using RSA backendKey = RSA.Create(3072);
+await using FhirTestServer server = await FhirTestServer.StartAsync(new FhirTestServerOptions
+{
+    OAuthClients =
+    [
+        OAuthClientRegistration.Demo,
+        new OAuthClientRegistration(BackendClientId, "unused: this client has no secret", ClientAuthMethods.PrivateKeyJwt, ["system/Patient.read"])
+        {
+            Jwks = TestJwks.Of((backendKey, BackendKeyId)),
+        },
+    ],
+});
 DirectoryInfo temp = Directory.CreateTempSubdirectory("FhirSecurity.Demo-");
 try
 {
@@ -44,13 +61,29 @@ try
     Console.WriteLine($"      -CaBundlePath {caFile} -ClientId {client.ClientId} -ClientSecret $secret");
     Console.WriteLine();
 
-    int errors = RunQuickstart(manifest, script, new Dictionary<string, object>
+    int errors = RunScript(manifest, script, new Dictionary<string, object>
     {
         ["FhirBaseUri"] = server.OAuthBase,
         ["TokenUrl"] = server.TokenEndpoint,
         ["CaBundlePath"] = caFile,
         ["ClientId"] = client.ClientId,
         ["ClientSecret"] = new NetworkCredential(string.Empty, client.ClientSecret).SecurePassword,
+    });
+
+    string keyFile = Path.Combine(temp.FullName, "demo-backend.key");
+    await File.WriteAllTextAsync(keyFile, backendKey.ExportPkcs8PrivateKeyPem());
+    Console.WriteLine();
+    Console.WriteLine("SMART Backend Services: the same server, a client that authenticates with a private key (RS384).");
+    Console.WriteLine($"PS> ./examples/smart-backend-services.ps1 -FhirBaseUri {server.OAuthBase} -CaBundlePath {caFile} `");
+    Console.WriteLine($"      -ClientId {BackendClientId} -PrivateKeyPath {keyFile} -KeyId {BackendKeyId}");
+    Console.WriteLine();
+    errors += RunScript(manifest, smartScript, new Dictionary<string, object>
+    {
+        ["FhirBaseUri"] = server.OAuthBase,
+        ["CaBundlePath"] = caFile,
+        ["ClientId"] = BackendClientId,
+        ["PrivateKeyPath"] = keyFile,
+        ["KeyId"] = BackendKeyId,
     });
 
     Console.WriteLine();
@@ -70,7 +103,7 @@ finally
 }
 
 // Runs the script piped to Out-Default, so format views render as in pwsh; returns how many errors it wrote.
-static int RunQuickstart(string manifest, string script, IDictionary<string, object> parameters)
+static int RunScript(string manifest, string script, IDictionary<string, object> parameters)
 {
     InitialSessionState state = InitialSessionState.CreateDefault2();
     if (OperatingSystem.IsWindows())
