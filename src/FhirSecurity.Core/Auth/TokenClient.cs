@@ -76,7 +76,9 @@ public static class TokenClient
                 catch (Exception ex) when (ex is HttpRequestException or IOException && !deadline.IsCancellationRequested)
                 {
                     failure = TransportFailures.From(ex as HttpRequestException ?? new HttpRequestException(ex.Message, ex), tls, oauth.TokenUrl, "the token endpoint", ErrorIds.OAuthTokenEndpointUnreachable);
-                    if (!RetryPolicy.IsTransient(ex))
+                    // A server that wants a client certificate the connection lacks (or refuses the one it has) will not
+                    // change its mind on a retry: say so at once, as the FHIR request path does.
+                    if (!RetryPolicy.IsTransient(ex) || TransportFailures.IsClientCertificateFailure(ex, tls, oauth.TokenUrl))
                     {
                         throw failure;
                     }

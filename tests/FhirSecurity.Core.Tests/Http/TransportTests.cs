@@ -75,6 +75,22 @@ public sealed class TransportTests : IClassFixture<SharedPki>, IDisposable
     }
 
     [Fact]
+    public async Task TokenEndpointWithoutTheCertificateFailsAtOnceInsteadOfRetrying()
+    {
+        await using FhirTestServer server = await RequiringCertificateAsync();
+        TlsPolicy tls = Policy();
+        PooledClient client = new HandlerPool().GetClient(tls);
+        var retries = new List<string>();
+
+        var ex = await Assert.ThrowsAsync<FhirSecurityException>(() => TokenClient.RequestAsync(
+            ServerConnections.OAuth(server), client.Http, tls, TimeProvider.System, TimeSpan.FromSeconds(30), CancellationToken.None, RetryPolicy.Default, retries.Add));
+
+        Assert.Equal(ErrorIds.TlsClientCertificateRequired, ex.ErrorId);
+        Assert.Contains("token endpoint", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(retries);
+    }
+
+    [Fact]
     public async Task CertificateFromAnotherCaIsReportedAsRefused()
     {
         await using FhirTestServer server = await RequiringCertificateAsync();
