@@ -17,6 +17,9 @@ namespace FhirSecurity.Benchmarks;
 public class CallCostBenchmarks
 {
     private FhirTestServer _server = null!;
+    /// <summary>Calls per pipeline in the loop rows.</summary>
+    public const int LoopCalls = 100;
+
     private Uri _patient = null!;
     private HttpClient _floor = null!;
     private string _fixedToken = null!;
@@ -44,6 +47,7 @@ public class CallCostBenchmarks
         Check(EngineSendAndParse().GetAwaiter().GetResult() == "Patient", "engine + Firely");
         Check(InvokeFhirRequest() == 1, "Invoke-FhirRequest");
         Check(HostedTrivialPipeline() == 1, "trivial pipeline");
+        Check(InvokeFhirRequestLoop() == 1 && TrivialCmdletLoop() == 1, "script loops");
         Check(NewHandlerAndTokenPerCall().GetAwaiter().GetResult().Contains("pat-0001", StringComparison.Ordinal), "new handler + token per call");
 
         // The server shares this process: run every path a few hundred times first, so tiered JIT has promoted the
@@ -54,6 +58,12 @@ public class CallCostBenchmarks
             EngineSendAndParse().GetAwaiter().GetResult();
             InvokeFhirRequest();
             HostedTrivialPipeline();
+            if (i % 30 == 0)
+            {
+                InvokeFhirRequestLoop();
+                TrivialCmdletLoop();
+            }
+
             if (i % 3 == 0)
             {
                 NewHandlerAndTokenPerCall().GetAwaiter().GetResult();
@@ -89,6 +99,17 @@ public class CallCostBenchmarks
     /// <summary>(2p) The hosted pipeline with no HTTP at all: what any one-line command costs in that runspace.</summary>
     [Benchmark(Description = "(2p) hosted pipeline only: [pscustomobject]@{...}")]
     public int HostedTrivialPipeline() => RunHosted("[pscustomobject]@{ resourceType = 'Patient'; id = 'pat-0001' }");
+
+    /// <summary>
+    /// (2L) Invoke-FhirRequest as a runbook calls it: 100 calls in one script loop, so one pipeline (one parse, one
+    /// pipeline thread) serves them all. The harness divides by <see cref="LoopCalls"/>.
+    /// </summary>
+    [Benchmark(Description = "(2L) Invoke-FhirRequest x100 in one script loop", OperationsPerInvoke = LoopCalls)]
+    public int InvokeFhirRequestLoop() => RunHosted($"foreach ($i in 1..{LoopCalls}) {{ $null = Invoke-FhirRequest -Connection c -Path Patient/pat-0001 }}; 1");
+
+    /// <summary>(2pL) The same loop calling a trivial compiled cmdlet: what invoking any cmdlet costs inside a script.</summary>
+    [Benchmark(Description = "(2pL) Out-Null x100 in one script loop", OperationsPerInvoke = LoopCalls)]
+    public int TrivialCmdletLoop() => RunHosted($"foreach ($i in 1..{LoopCalls}) {{ Out-Null -InputObject $i }}; 1");
 
     /// <summary>(3) A new handler per call (a new TLS handshake) and a token request per call, as an Invoke-RestMethod loop does.</summary>
     [Benchmark(Description = "(3) new handler + token POST per call")]

@@ -17,6 +17,7 @@ internal static class ChildModes
     public const string Paging = "child-paging";
     public const string ColdModule = "child-cold-module";
     public const string ColdRaw = "child-cold-raw";
+    public const string ProfileCalls = "profile-calls";
 
     public static async Task<int> RunAsync(string mode, string[] args)
     {
@@ -31,9 +32,40 @@ internal static class ChildModes
             case ColdRaw:
                 ChildProcess.Report(await RunColdRawAsync(new Uri(args[0]), new Uri(args[1]), File.ReadAllText(args[2])));
                 return 0;
+            case ProfileCalls:
+                return ProfileWarmCalls(int.Parse(args.Length > 0 ? args[0] : "20", System.Globalization.CultureInfo.InvariantCulture), loop: args.Length > 1 && args[1] == "loop");
             default:
                 Console.Error.WriteLine($"Unknown mode '{mode}'. Use: micro [BenchmarkDotNet options] | whole");
                 return 2;
+        }
+    }
+
+    /// <summary>
+    /// Not a benchmark: scenario 2 (warm Invoke-FhirRequest) in a loop for <paramref name="seconds"/>, to be traced
+    /// (docs/performance.md: <c>dotnet-trace collect --profile cpu-sampling -- ... profile-calls 30</c>). Setup warms
+    /// every path first, so the trace's later part is the steady state. With <paramref name="loop"/>, the calls run
+    /// as a runbook makes them (row 2L: many calls in one script pipeline), so the trace shows the cmdlet, not the host.
+    /// </summary>
+    private static int ProfileWarmCalls(int seconds, bool loop)
+    {
+        var bench = new CallCostBenchmarks();
+        bench.Setup();
+        try
+        {
+            Console.WriteLine($"profile-calls: warm; looping Invoke-FhirRequest for {seconds} s");
+            var watch = Stopwatch.StartNew();
+            int calls = 0;
+            while (watch.Elapsed.TotalSeconds < seconds)
+            {
+                calls += loop ? bench.InvokeFhirRequestLoop() * CallCostBenchmarks.LoopCalls : bench.InvokeFhirRequest();
+            }
+
+            Console.WriteLine($"profile-calls: {calls} calls, {watch.Elapsed.TotalMicroseconds / calls:0} us per call");
+            return 0;
+        }
+        finally
+        {
+            bench.Cleanup();
         }
     }
 
