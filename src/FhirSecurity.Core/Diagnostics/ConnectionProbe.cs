@@ -246,7 +246,11 @@ public sealed class ConnectionProbe
         try
         {
             await using var ssl = new SslStream(stream.Stream, leaveInnerStreamOpen: true);
-            await ssl.AuthenticateAsClientAsync(ProbeTlsOptions.For(tls, Host, Validate), deadline.Token).ConfigureAwait(false);
+            // The connection's own options (as its pooled handler has them), with the callback that also records the chain.
+            var options = new SslClientAuthenticationOptions { TargetHost = Host };
+            tls.Configure(options);
+            options.RemoteCertificateValidationCallback = Validate;
+            await ssl.AuthenticateAsClientAsync(options, deadline.Token).ConfigureAwait(false);
             found.TlsProtocol = ssl.SslProtocol.ToString();
             found.CipherSuite = ssl.NegotiatedCipherSuite.ToString();
             string validation = tls.Mode == TlsValidationMode.Skip
@@ -259,8 +263,8 @@ public sealed class ConnectionProbe
             string reason = accepted == false && tls.LastRefusal(Host) is { } refusal
                 ? refusal.Reason
                 : tls.ClientCertificateRequested(Host) && tls.ClientCertificate is null
-                ? $"the handshake failed ({Innermost(ex).Message}){ClientCertificateNote(tls, null)}"
-                : $"the handshake failed ({Innermost(ex).Message}){(tls.MinimumVersion == TlsVersion.Tls13 ? "; the connection requires TLS 1.3 (-MinimumTlsVersion 1.3), which the server may not offer" : "; the server may offer only TLS versions older than 1.2, which are never used")}";
+                ? $"the handshake failed ({TransportFailures.Innermost(ex).Message}){ClientCertificateNote(tls, null)}"
+                : $"the handshake failed ({TransportFailures.Innermost(ex).Message}){(tls.MinimumVersion == TlsVersion.Tls13 ? "; the connection requires TLS 1.3 (-MinimumTlsVersion 1.3), which the server may not offer" : "; the server may offer only TLS versions older than 1.2, which are never used")}";
             return Failed(ProbeStepName.Tls, watch, ErrorIds.ConnectionTestTlsFailed, FailureCategory.SecurityError, $"TLS with {Host}:{BaseUri.Port} failed ({tls.Mode} validation): {reason}. If the server uses an internal CA, import it with Import-FhirCaBundle and use -TlsValidation CustomBundle.", ex);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
@@ -303,8 +307,7 @@ public sealed class ConnectionProbe
             string scopes = granted is null
                 ? "the server did not list the granted scopes (RFC 6749: then the ones requested)"
                 : $"granted scopes: {(granted.Length == 0 ? "(none)" : string.Join(' ', granted))}";
-            string[] missing = granted is null ? [] : oauth.Scopes.Except(granted, StringComparer.Ordinal).ToArray();
-            string narrower = missing.Length == 0 ? string.Empty : $"; requested but not granted: {string.Join(' ', missing)}";
+            string narrower = token.MissingScopes.Count == 0 ? string.Empty : $"; requested but not granted: {string.Join(' ', token.MissingScopes)}";
             return new ProbeStep(ProbeStepName.Token, ProbeStatus.Passed, watch.Elapsed, $"Token from {oauth.TokenUrl.GetLeftPart(UriPartial.Path)}, valid {Seconds(token.Lifetime)} s; {scopes}{narrower}.");
         }
         catch (FhirSecurityException ex)
@@ -446,16 +449,6 @@ public sealed class ConnectionProbe
             new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
             new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
             Convert.ToHexString(SHA256.HashData(certificate.RawData)));
-
-    private static Exception Innermost(Exception ex)
-    {
-        while (ex.InnerException is not null)
-        {
-            ex = ex.InnerException;
-        }
-
-        return ex;
-    }
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
 

@@ -4,9 +4,8 @@ using System.Net.Sockets;
 namespace FhirSecurity.Core.Diagnostics;
 
 /// <summary>
-/// The one place a connection test opens a byte stream to the server: a direct TCP connection to the first address
-/// that accepts. A proxy belongs here: connect to the proxy, send <c>CONNECT host:port</c>, and return the tunnel's
-/// stream; the TLS step runs over whatever stream this returns.
+/// The one place a connection test opens a TCP connection: to the first address that accepts (the server's, or the
+/// proxy's, through which <see cref="ProxyTunnel"/> then opens a tunnel); the TLS step runs over that stream.
 /// </summary>
 internal static class ServerConnector
 {

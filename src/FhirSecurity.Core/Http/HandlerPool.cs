@@ -39,15 +39,7 @@ public sealed class HandlerPool
             ConnectTimeout = TimeSpan.FromSeconds(30),
             UseCookies = false,
         };
-        handler.SslOptions.RemoteCertificateValidationCallback = policy.Validate;
-        // Explicit, not the platform default (None), which on some systems still allows TLS 1.0 and 1.1.
-        handler.SslOptions.EnabledSslProtocols = policy.EnabledProtocols;
-        handler.SslOptions.CertificateRevocationCheckMode = policy.PlatformRevocationMode;
-        // A context rather than a collection: it is presented whatever CAs the server names as acceptable, and the
-        // CA certificates that came with it are sent along. The callback notes when a server asks for one, so a
-        // handshake the server then ends can be explained (with TLS 1.3 its alert often never reaches the client).
-        handler.SslOptions.ClientCertificateContext = policy.ClientCertificateContext;
-        handler.SslOptions.LocalCertificateSelectionCallback = policy.SelectClientCertificate;
+        policy.Configure(handler.SslOptions);
 
         switch (policy.Proxy.Mode)
         {

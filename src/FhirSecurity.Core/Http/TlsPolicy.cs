@@ -130,6 +130,24 @@ public sealed class TlsPolicy
         return _clientContext?.Value.TargetCertificate!;
     }
 
+    /// <summary>
+    /// Sets what this policy decides on a TLS client's options: the protocols, the platform's revocation check, the
+    /// validation callback (<see cref="Validate"/>) and the client certificate (with <see cref="SelectClientCertificate"/>).
+    /// The pooled handlers and a connection test's own handshake both take their options from here, so they cannot drift.
+    /// </summary>
+    public void Configure(SslClientAuthenticationOptions options)
+    {
+        // Explicit, not the platform default (None), which on some systems still allows TLS 1.0 and 1.1.
+        options.EnabledSslProtocols = EnabledProtocols;
+        options.CertificateRevocationCheckMode = PlatformRevocationMode;
+        options.RemoteCertificateValidationCallback = Validate;
+        // A context rather than a collection: it is presented whatever CAs the server names as acceptable, and the
+        // CA certificates that came with it are sent along. The callback notes when a server asks for one, so a
+        // handshake the server then ends can be explained (with TLS 1.3 its alert often never reaches the client).
+        options.ClientCertificateContext = ClientCertificateContext;
+        options.LocalCertificateSelectionCallback = SelectClientCertificate;
+    }
+
     /// <summary>The callback for <see cref="SslClientAuthenticationOptions.RemoteCertificateValidationCallback"/>.</summary>
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? platformChain, SslPolicyErrors errors)
     {

@@ -215,7 +215,8 @@ internal static class TransportFailures
         }
     }
 
-    private static Exception Innermost(Exception ex)
+    /// <summary>The innermost exception: where the platform says what actually failed.</summary>
+    public static Exception Innermost(Exception ex)
     {
         while (ex.InnerException is not null)
         {
