@@ -132,7 +132,7 @@ public sealed record OAuthDefinition : Definition
             throw Invalid(ErrorIds.OAuthJwksUrlInvalid, $"The JWKS URL '{JwksUrl}' must be an absolute https:// URL: the server fetches the client's public keys from it.");
         }
 
-        ClientKey.Parse(PrivateKey, "the private key", Name).CheckAlgorithm(Algorithm ?? throw MissingAlgorithm(), Name);
+        LoadKey();
     }
 
     private FhirSecurityException MissingKey()

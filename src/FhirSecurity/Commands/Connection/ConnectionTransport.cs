@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Net;
 using System.Security;
 using FhirSecurity.Core.Definitions;
 using FhirSecurity.Core.Errors;
@@ -15,32 +14,36 @@ namespace FhirSecurity.Commands;
 /// </summary>
 internal static class ConnectionTransport
 {
-    /// <summary>Reads and checks the client certificate; its warnings (expiry soon) go to the warning stream.</summary>
-    public static ClientCertificate ReadClientCertificate(PSCmdlet cmdlet, string path, string? keyPath, SecureString? password)
+    /// <summary>
+    /// The client certificate from -ClientCertificatePath (with -ClientCertificateKeyPath and -ClientCertificatePassword),
+    /// read and checked before the vault is touched, or null when no path is given; a key or password without a path
+    /// is <c>ConnectionClientCertificateConflict</c>. Its warnings (expiry soon) go to the warning stream.
+    /// </summary>
+    public static ClientCertificate? ReadClientCertificate(PSCmdlet cmdlet, string? path, string? keyPath, SecureString? password, string name)
     {
+        if (path is null)
+        {
+            if (keyPath is not null || password is not null)
+            {
+                throw new FhirSecurityException(
+                    ErrorIds.ConnectionClientCertificateConflict,
+                    FailureCategory.InvalidArgument,
+                    "-ClientCertificateKeyPath and -ClientCertificatePassword go with -ClientCertificatePath: pass the certificate file too.",
+                    name);
+            }
+
+            return null;
+        }
+
         string file = Resolve(cmdlet, path, "client certificate");
         string? keyFile = keyPath is null ? null : Resolve(cmdlet, keyPath, "client certificate key");
-        SecretValue? secret = password is null ? null : new SecretValue(new NetworkCredential(string.Empty, password).Password);
-        ClientCertificateImport import = ClientCertificateReader.Read(file, keyFile, secret, DateTimeOffset.UtcNow);
+        ClientCertificateImport import = ClientCertificateReader.Read(file, keyFile, SecureStrings.ToSecret(password), DateTimeOffset.UtcNow);
         foreach (string warning in import.Warnings)
         {
             cmdlet.WriteWarning(warning);
         }
 
         return import.Certificate;
-    }
-
-    /// <summary>Refuses key or password parameters without a certificate file.</summary>
-    public static void RequireCertificatePathFor(string? path, string? keyPath, SecureString? password, string name)
-    {
-        if (path is null && (keyPath is not null || password is not null))
-        {
-            throw new FhirSecurityException(
-                ErrorIds.ConnectionClientCertificateConflict,
-                FailureCategory.InvalidArgument,
-                "-ClientCertificateKeyPath and -ClientCertificatePassword go with -ClientCertificatePath: pass the certificate file too.",
-                name);
-        }
     }
 
     /// <summary>

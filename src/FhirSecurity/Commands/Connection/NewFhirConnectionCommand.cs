@@ -94,10 +94,7 @@ public sealed class NewFhirConnectionCommand : NewDefinitionCommand
         => Run(() =>
         {
             ProxySettings proxy = ConnectionTransport.Proxy(Proxy, ProxyCredential, NoProxy, systemProxy: false, ProxySettings.System, Name);
-            ConnectionTransport.RequireCertificatePathFor(ClientCertificatePath, ClientCertificateKeyPath, ClientCertificatePassword, Name);
-            ClientCertificate? certificate = ClientCertificatePath is null
-                ? null
-                : ConnectionTransport.ReadClientCertificate(this, ClientCertificatePath, ClientCertificateKeyPath, ClientCertificatePassword);
+            ClientCertificate? certificate = ConnectionTransport.ReadClientCertificate(this, ClientCertificatePath, ClientCertificateKeyPath, ClientCertificatePassword, Name);
             var definition = new ConnectionDefinition
             {
                 Name = Name,

@@ -111,12 +111,8 @@ public sealed class SetFhirConnectionCommand : SetDefinitionCommand
                 throw new FhirSecurityException(ErrorIds.ConnectionClientCertificateConflict, FailureCategory.InvalidArgument, "-NoClientCertificate removes the client certificate and -ClientCertificatePath sets one: choose one.", Name);
             }
 
-            ConnectionTransport.RequireCertificatePathFor(ClientCertificatePath, ClientCertificateKeyPath, ClientCertificatePassword, Name);
-
             // Read before the vault is touched: a refused certificate leaves the connection as it was.
-            ClientCertificate? certificate = ClientCertificatePath is null
-                ? null
-                : ConnectionTransport.ReadClientCertificate(this, ClientCertificatePath, ClientCertificateKeyPath, ClientCertificatePassword);
+            ClientCertificate? certificate = ConnectionTransport.ReadClientCertificate(this, ClientCertificatePath, ClientCertificateKeyPath, ClientCertificatePassword, Name);
             this.UpdateDefinition<ConnectionDefinition>(DefinitionKind.Connection, Name, current => Change(current, certificate), PassThru);
         });
 

@@ -1,10 +1,8 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Net;
 using System.Security;
 using FhirSecurity.Core.Auth;
 using FhirSecurity.Core.Definitions;
-using FhirSecurity.Core.Secrets;
 
 namespace FhirSecurity.Commands;
 
@@ -100,7 +98,7 @@ public sealed class NewFhirOAuthCommand : NewDefinitionCommand
                 Name = Name,
                 TokenUrl = tokenUrl,
                 ClientId = ClientId,
-                ClientSecret = ClientSecret is null ? null : new SecretValue(new NetworkCredential(string.Empty, ClientSecret).Password),
+                ClientSecret = SecureStrings.ToSecret(ClientSecret),
                 ClientAuthentication = method,
                 PrivateKey = key?.Pem,
                 Algorithm = Algorithm is { } algorithm ? Views.ToEngine(algorithm) : key?.DefaultAlgorithm,

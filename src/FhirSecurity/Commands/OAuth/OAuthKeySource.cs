@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Net;
 using System.Security;
 using FhirSecurity.Core.Auth;
 using FhirSecurity.Core.Errors;
@@ -28,7 +27,7 @@ internal static class OAuthKeySource
 
         if (pem is not null)
         {
-            return ClientKey.Parse(new SecretValue(new NetworkCredential(string.Empty, pem).Password), "the -PrivateKey text", definitionName);
+            return ClientKey.Parse(SecureStrings.ToSecret(pem)!, "the -PrivateKey text", definitionName);
         }
 
         if (path is null)

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Net;
 using System.Security;
 using FhirSecurity.Core.Auth;
 using FhirSecurity.Core.Definitions;
@@ -78,7 +77,7 @@ public sealed class SetFhirOAuthCommand : SetDefinitionCommand
 
             IReadOnlyDictionary<string, string>? extra = ExtraParameter is null ? null : OAuthParameters.FromHashtable(ExtraParameter, Name);
             ClientKey? key = OAuthKeySource.Read(this, PrivateKeyPath, PrivateKey, Name);
-            SecretValue? secret = ClientSecret is null ? null : new SecretValue(new NetworkCredential(string.Empty, ClientSecret).Password);
+            SecretValue? secret = SecureStrings.ToSecret(ClientSecret);
             this.UpdateDefinition<OAuthDefinition>(DefinitionKind.OAuth, Name, current =>
             {
                 // A key setting means a key-based definition; a new secret on a key-based one switches it back.
