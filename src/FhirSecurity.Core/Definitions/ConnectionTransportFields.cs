@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using FhirSecurity.Core.Errors;
 using FhirSecurity.Core.Secrets;
 using FhirSecurity.Core.Tls;
 
@@ -34,40 +33,28 @@ internal static class ConnectionTransportFields
         }
     }
 
-    public static ConnectionDefinition Read(JsonObject root, ConnectionDefinition connection, string secretName, Func<string, Exception> corrupt)
+    public static ConnectionDefinition Read(DefinitionDocument.Reader reader, ConnectionDefinition connection)
     {
-        string? certificate = Text(root, "clientCertificate", corrupt);
-        string? mode = Text(root, "proxyMode", corrupt);
-        string? uri = Text(root, "proxyUri", corrupt);
-        string? user = Text(root, "proxyUserName", corrupt);
-        string? password = Text(root, "proxyPassword", corrupt);
+        string? certificate = reader.OptionalString("clientCertificate");
+        string? mode = reader.OptionalString("proxyMode");
+        string? uri = reader.OptionalString("proxyUri");
+        string? user = reader.OptionalString("proxyUserName");
+        string? password = reader.OptionalString("proxyPassword");
         ProxySettings proxy = mode switch
         {
             null or nameof(ProxyMode.System) => ProxySettings.System,
             nameof(ProxyMode.None) => ProxySettings.None,
             nameof(ProxyMode.Explicit) => ProxySettings.Explicit(
-                Uri.TryCreate(uri, UriKind.Absolute, out Uri? address) ? address : throw corrupt("the field 'proxyUri' is missing or not an absolute URI"),
+                Uri.TryCreate(uri, UriKind.Absolute, out Uri? address) ? address : throw reader.Fail("the field 'proxyUri' is missing or not an absolute URI"),
                 user,
                 user is null ? null : new SecretValue(password ?? string.Empty)),
-            _ => throw new FhirSecurityException(
-                ErrorIds.DefinitionSchemaUnsupported,
-                FailureCategory.InvalidData,
-                $"The secret '{secretName}' uses the proxy mode '{mode}', which this version of FhirSecurity does not know. Update the module: Update-Module FhirSecurity.",
-                secretName),
+            _ => throw reader.Unknown($"the proxy mode '{mode}'"),
         };
 
         return connection with
         {
-            ClientCertificate = certificate is null ? null : ClientCertificate.FromStored(certificate, corrupt),
+            ClientCertificate = certificate is null ? null : ClientCertificate.FromStored(certificate, reader.Fail),
             Proxy = proxy,
         };
     }
-
-    private static string? Text(JsonObject root, string field, Func<string, Exception> corrupt)
-        => root[field] switch
-        {
-            null => null,
-            JsonValue value when value.TryGetValue(out string? text) => text,
-            _ => throw corrupt($"the field '{field}' is not a string"),
-        };
 }

@@ -167,7 +167,7 @@ public static class DefinitionDocument
 
         if (definition is ConnectionDefinition read)
         {
-            definition = ConnectionTransportFields.Read(root, read, secretName, why => Corrupt(secretName, why));
+            definition = ConnectionTransportFields.Read(reader, read);
         }
 
         definition = definition with { Revision = revision, Updated = updated };
@@ -260,8 +260,14 @@ public static class DefinitionDocument
             secretName);
 
     /// <summary>Typed reads that fail with <c>DefinitionCorrupt</c>, naming the field but not its value.</summary>
-    private sealed class Reader(JsonObject root, string secretName)
+    internal sealed class Reader(JsonObject root, string secretName)
     {
+        /// <summary>A <c>DefinitionCorrupt</c> error for this secret: <paramref name="why"/> names the field, never its value.</summary>
+        public FhirSecurityException Fail(string why) => Corrupt(secretName, why);
+
+        /// <summary>A <c>DefinitionSchemaUnsupported</c> error for a value this build does not know (<paramref name="what"/>).</summary>
+        public FhirSecurityException Unknown(string what) => Newer(secretName, what);
+
         public string String(string field)
             => OptionalString(field) ?? throw Corrupt(secretName, $"the field '{field}' is missing");
 
