@@ -7,13 +7,20 @@
     works the same where pwsh is absent.
       Build    dotnet build: lays out the importable module in out/FhirSecurity.
       Test     dotnet test (xunit: engine tests and cmdlet tests in a hosted PowerShell), then the Pester 5
-               suites in tests/Pester, in a child pwsh, when Pester 5 is importable.
+               suites in tests/Pester in the pinned pwsh (.config/dotnet-tools.json, restored here), with the
+               Pester that build/TestTools restores from NuGet. Fails when any test fails, is skipped or none ran;
+               the last line is "N passed, N failed" over both.
       Package  dotnet pack build/FhirSecurity.Package.csproj -c Release: builds the module into out/FhirSecurity, then
                writes out/FhirSecurity.<version>.nupkg (module files at the package root, tags and metadata
                from the manifest), which Publish-PSResource -NupkgPath and Install-PSResource accept.
       Clean    removes out/ and every bin/ and obj/ folder.
+.PARAMETER SecretManagement
+    For -Task Test: Double (default) runs the Pester suites against the repository's SecretManagement test
+    double; Installed runs them against the SecretManagement and SecretStore modules on PSModulePath.
 .EXAMPLE
-    ./build.ps1 -Task Test
+    dotnet tool restore; dotnet tool run pwsh -NoProfile -File ./build.ps1 -Task Test
+.EXAMPLE
+    $env:PSModulePath = '/opt/psmodules'; ./build.ps1 -Task Test -SecretManagement Installed
 #>
 [CmdletBinding()]
 param(
@@ -21,7 +28,10 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Debug'
+    [string] $Configuration = 'Debug',
+
+    [ValidateSet('Double', 'Installed')]
+    [string] $SecretManagement = 'Double'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -41,20 +51,49 @@ switch ($Task) {
         Invoke-Dotnet build $solution -c $Configuration
     }
     'Test' {
-        Invoke-Dotnet test $solution -c $Configuration
-        $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 } | Select-Object -First 1
-        $suites = Join-Path $root 'tests/Pester'
-        if ($pester -and (Test-Path $suites)) {
-            # A child pwsh (this same one), so the suites import the built module and SecretManagement into a clean
-            # session whose vault registry they can move to a temporary folder (tests/Pester/TestEnvironment.ps1).
-            $quoted = $suites.Replace("'", "''")
-            $command = "Import-Module Pester -MinimumVersion 5.0; `$c = New-PesterConfiguration; `$c.Run.Path = '$quoted'; `$c.Run.Exit = `$true; `$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration `$c"
-            $pwsh = (Get-Process -Id $PID).Path
-            & $pwsh -NoProfile -NonInteractive -Command $command
-            if ($LASTEXITCODE -ne 0) { throw "Pester suites failed ($LASTEXITCODE failed test(s))." }
+        Push-Location $root
+        try {
+            Invoke-Dotnet tool restore
+            # dotnet test prints one summary line per test assembly ("Failed: n, Passed: n, ..."): add them up.
+            $xunit = @{ Passed = 0; Failed = 0 }
+            & dotnet test $solution -c $Configuration 2>&1 | ForEach-Object {
+                $line = "$_"
+                Write-Host $line
+                if ($line -match 'Failed:\s+(\d+), Passed:\s+(\d+)') {
+                    $xunit.Failed += [int]$Matches[1]
+                    $xunit.Passed += [int]$Matches[2]
+                }
+            }
+            $xunitExit = $LASTEXITCODE
+
+            # The pinned pwsh, started through the .NET tool host (its process is dotnet, not pwsh), so the suites
+            # run in the PowerShell users have, whichever pwsh runs this script.
+            $pester = @{ Passed = 0; Failed = 0 }
+            $runner = Join-Path $root 'build/Invoke-PesterSuites.ps1'
+            & dotnet tool run pwsh -NoProfile -NonInteractive -File $runner -SecretManagement $SecretManagement 2>&1 |
+                ForEach-Object {
+                    $line = "$_"
+                    Write-Host $line
+                    if ($line -match '^Pester: (\d+) passed, (\d+) failed$') {
+                        $pester.Passed = [int]$Matches[1]
+                        $pester.Failed = [int]$Matches[2]
+                    }
+                }
+            $pesterExit = $LASTEXITCODE
         }
-        elseif (Test-Path $suites) {
-            Write-Warning 'Pester 5 is not installed: the Pester suites were skipped (Install-Module Pester -MinimumVersion 5.0).'
+        finally {
+            Pop-Location
+        }
+
+        $passed = $xunit.Passed + $pester.Passed
+        $failed = $xunit.Failed + $pester.Failed
+        Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed (exit code $xunitExit)"
+        Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed (exit code $pesterExit)"
+        Write-Host "$passed passed, $failed failed"
+        if ($xunitExit -ne 0 -or $pesterExit -ne 0 -or $failed -gt 0 -or $xunit.Passed -eq 0 -or $pester.Passed -eq 0) {
+            # Not a throw: the count line stays the last line of the output.
+            [Console]::Error.WriteLine("Tests failed: xunit exit code $xunitExit, Pester exit code $pesterExit.")
+            exit 1
         }
     }
     'Package' {

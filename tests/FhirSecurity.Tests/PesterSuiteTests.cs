@@ -5,9 +5,9 @@ using Xunit;
 namespace FhirSecurity.Tests;
 
 /// <summary>
-/// The Pester suites in tests/Pester cannot run here (no pwsh, no Pester); these checks can: every script parses,
-/// there is one suite per cmdlet family, and each one sets up and tears down its vault and server and can skip
-/// with a reason.
+/// The Pester suites in tests/Pester run in real pwsh (build.ps1 -Task Test); these checks guard their shape from
+/// the xunit side: every script parses, the expected suites exist, and each one sets up and tears down its vault and
+/// server and never skips (a missing prerequisite fails the suite instead).
 /// </summary>
 public sealed class PesterSuiteTests
 {
@@ -24,6 +24,7 @@ public sealed class PesterSuiteTests
             }
 
             data.Add(Path.Combine("..", "..", "build.ps1"));
+            data.Add(Path.Combine("..", "..", "build", "Invoke-PesterSuites.ps1"));
             return data;
         }
     }
@@ -51,20 +52,19 @@ public sealed class PesterSuiteTests
     [InlineData("FhirSecurity.CaBundle.Tests.ps1")]
     [InlineData("FhirSecurity.Connection.Tests.ps1")]
     [InlineData("FhirSecurity.Request.Tests.ps1")]
-    public void Suite_sets_up_tears_down_and_skips_with_a_reason(string file)
+    public void Suite_sets_up_tears_down_and_never_skips(string file)
     {
         ScriptBlockAst ast = Parser.ParseFile(Path.Combine(SuiteFolder, file), out _, out _);
         var commands = ast.FindAll(a => a is CommandAst, searchNestedScriptBlocks: true).Cast<CommandAst>().ToList();
         string[] names = commands.Select(c => c.GetCommandName()).OfType<string>().ToArray();
 
-        Assert.Contains("BeforeDiscovery", names);
-        Assert.Contains("Get-FhirTestSkipReason", names);
         Assert.Contains("Start-FhirTestEnvironment", names);
         Assert.Contains("Stop-FhirTestEnvironment", names);
         Assert.Contains("AfterAll", names);
         var describes = commands.Where(c => c.GetCommandName() == "Describe").ToList();
         Assert.NotEmpty(describes);
-        Assert.All(describes, d => Assert.Contains(d.CommandElements, e => e is CommandParameterAst { ParameterName: "Skip" }));
+        Assert.All(commands, c => Assert.DoesNotContain(c.CommandElements, e => e is CommandParameterAst { ParameterName: "Skip" }));
+        Assert.DoesNotContain("Set-ItResult", names);
         Assert.All(describes, d => Assert.Contains(
             d.CommandElements.OfType<ScriptBlockExpressionAst>().Single().ScriptBlock.FindAll(a => a is CommandAst, true).Cast<CommandAst>(),
             c => c.GetCommandName() == "BeforeAll"));
@@ -77,7 +77,7 @@ public sealed class PesterSuiteTests
         string[] functions = ast.FindAll(a => a is FunctionDefinitionAst, false).Cast<FunctionDefinitionAst>().Select(f => f.Name).ToArray();
 
         Assert.Superset(
-            new HashSet<string>(["Get-FhirTestSkipReason", "Start-FhirTestEnvironment", "Stop-FhirTestEnvironment", "New-FhirTestSecureString"]),
+            new HashSet<string>(["Assert-FhirTestPrerequisite", "Start-FhirTestEnvironment", "Stop-FhirTestEnvironment", "New-FhirTestSecureString"]),
             new HashSet<string>(functions));
     }
 }

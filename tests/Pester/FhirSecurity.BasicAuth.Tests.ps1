@@ -1,12 +1,6 @@
 #Requires -Version 7.4
 # Pester 5 suite: New-, Get-, Set-, Remove-FhirBasicAuth against a real SecretManagement vault.
-BeforeDiscovery {
-    . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
-    $skipReason = Get-FhirTestSkipReason
-    if ($skipReason) { Write-Warning "FhirSecurity.BasicAuth.Tests.ps1 is skipped: $skipReason" }
-}
-
-Describe 'Basic Auth definitions' -Tag 'FhirSecurity', 'BasicAuth' -Skip:([bool]$skipReason) {
+Describe 'Basic Auth definitions' -Tag 'FhirSecurity', 'BasicAuth' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
         $script:testEnv = Start-FhirTestEnvironment

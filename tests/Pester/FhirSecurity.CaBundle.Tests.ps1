@@ -1,12 +1,6 @@
 #Requires -Version 7.4
 # Pester 5 suite: Import-, Get-, Set-, Remove-FhirCaBundle with the test server's CA.
-BeforeDiscovery {
-    . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
-    $skipReason = Get-FhirTestSkipReason
-    if ($skipReason) { Write-Warning "FhirSecurity.CaBundle.Tests.ps1 is skipped: $skipReason" }
-}
-
-Describe 'CA bundles' -Tag 'FhirSecurity', 'CaBundle' -Skip:([bool]$skipReason) {
+Describe 'CA bundles' -Tag 'FhirSecurity', 'CaBundle' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
         $script:testEnv = Start-FhirTestEnvironment

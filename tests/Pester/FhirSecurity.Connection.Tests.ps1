@@ -1,12 +1,6 @@
 #Requires -Version 7.4
 # Pester 5 suite: New-, Get-, Set-, Remove-FhirConnection, references between definitions, tab completion.
-BeforeDiscovery {
-    . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
-    $skipReason = Get-FhirTestSkipReason
-    if ($skipReason) { Write-Warning "FhirSecurity.Connection.Tests.ps1 is skipped: $skipReason" }
-}
-
-Describe 'Connections' -Tag 'FhirSecurity', 'Connection' -Skip:([bool]$skipReason) {
+Describe 'Connections' -Tag 'FhirSecurity', 'Connection' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
         $script:testEnv = Start-FhirTestEnvironment

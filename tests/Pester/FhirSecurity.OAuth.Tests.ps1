@@ -1,12 +1,6 @@
 #Requires -Version 7.4
 # Pester 5 suite: New-, Get-, Set-, Remove-FhirOAuth, and tokens from the test server's token endpoint.
-BeforeDiscovery {
-    . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
-    $skipReason = Get-FhirTestSkipReason
-    if ($skipReason) { Write-Warning "FhirSecurity.OAuth.Tests.ps1 is skipped: $skipReason" }
-}
-
-Describe 'OAuth definitions' -Tag 'FhirSecurity', 'OAuth' -Skip:([bool]$skipReason) {
+Describe 'OAuth definitions' -Tag 'FhirSecurity', 'OAuth' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
         $script:testEnv = Start-FhirTestEnvironment

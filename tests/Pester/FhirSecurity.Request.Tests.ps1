@@ -1,12 +1,6 @@
 #Requires -Version 7.4
 # Pester 5 suite: Invoke-FhirRequest against the HTTPS test server, and mocking it in a caller's tests.
-BeforeDiscovery {
-    . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
-    $skipReason = Get-FhirTestSkipReason
-    if ($skipReason) { Write-Warning "FhirSecurity.Request.Tests.ps1 is skipped: $skipReason" }
-}
-
-Describe 'Invoke-FhirRequest' -Tag 'FhirSecurity', 'Request' -Skip:([bool]$skipReason) {
+Describe 'Invoke-FhirRequest' -Tag 'FhirSecurity', 'Request' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
         $script:testEnv = Start-FhirTestEnvironment
@@ -77,7 +71,7 @@ Describe 'Invoke-FhirRequest' -Tag 'FhirSecurity', 'Request' -Skip:([bool]$skipR
     }
 }
 
-Describe 'Test-FhirConnection' -Tag 'FhirSecurity', 'Request' -Skip:([bool]$skipReason) {
+Describe 'Test-FhirConnection' -Tag 'FhirSecurity', 'Request' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestEnvironment.ps1')
         $script:testEnv = Start-FhirTestEnvironment
@@ -118,7 +112,7 @@ Describe 'Test-FhirConnection' -Tag 'FhirSecurity', 'Request' -Skip:([bool]$skip
     }
 }
 
-Describe 'Mocking Invoke-FhirRequest in a caller''s tests' -Tag 'FhirSecurity', 'Request' -Skip:([bool]$skipReason) {
+Describe 'Mocking Invoke-FhirRequest in a caller''s tests' -Tag 'FhirSecurity', 'Request' {
     BeforeAll {
         # A binary module's cmdlet is mocked in the caller's scope: Pester puts a function of the same name in
         # front of it, so code that calls Invoke-FhirRequest from this script (or a script module's function,

@@ -1,19 +1,21 @@
 # Shared by the FhirSecurity Pester suites (dot-sourced; Pester does not run this file itself).
 #
 # Each suite:
-#   BeforeDiscovery { . $PSScriptRoot/TestEnvironment.ps1; $skipReason = Get-FhirTestSkipReason }
-#   Describe '...' -Skip:([bool]$skipReason) {
+#   Describe '...' {
 #       BeforeAll { . $PSScriptRoot/TestEnvironment.ps1; $script:testEnv = Start-FhirTestEnvironment }
 #       AfterAll  { Stop-FhirTestEnvironment $script:testEnv }
 #   }
 #
 # What it sets up:
-#   - a SecretManagement vault that holds nothing of the user's: Microsoft.PowerShell.SecretStore configured
-#     non-interactively (no password prompt) in a temporary HOME / XDG / LOCALAPPDATA, or, where SecretStore is
-#     not installed and the runtime is .NET 10 or later (pwsh 7.6+), the repository's SecretManagement test double;
+#   - a SecretManagement vault that holds nothing of the user's. By default the repository's SecretManagement test
+#     double (which fails as the real module does, concurrency included); with
+#     $env:FHIRSECURITY_PESTER_SECRETMANAGEMENT = 'Installed' (build.ps1 -Task Test -SecretManagement Installed) the
+#     SecretManagement and SecretStore found on PSModulePath, SecretStore configured non-interactively (no password
+#     prompt) in a temporary HOME / XDG / LOCALAPPDATA;
 #   - the built module, imported from out/FhirSecurity;
 #   - the HTTPS FHIR + OAuth test server (tests/FhirSecurity.TestServer), started with `dotnet <dll> --info-file`
 #     as a child process and stopped by closing its stdin.
+# A missing prerequisite is an error, never a skip: Start-FhirTestEnvironment throws and the suite's tests fail.
 
 # Constants are functions, not $script: variables: Pester runs setup, tests and teardown in scopes of its own,
 # and $PSScriptRoot inside a function is always this file's folder.
@@ -33,40 +35,53 @@ function Find-FhirTestBuild {
 }
 
 function Get-FhirTestVaultKind {
-    # 'SecretStore', 'Double', or $null when neither can be used here.
-    if (Get-Module -ListAvailable -Name 'Microsoft.PowerShell.SecretStore') {
-        if (Get-Module -ListAvailable -Name 'Microsoft.PowerShell.SecretManagement') { return 'SecretStore' }
+    # 'Double' (the default) or 'Installed', from $env:FHIRSECURITY_PESTER_SECRETMANAGEMENT.
+    switch ("$env:FHIRSECURITY_PESTER_SECRETMANAGEMENT") {
+        '' { 'Double' }
+        'Double' { 'Double' }
+        'Installed' { 'Installed' }
+        default { throw "FHIRSECURITY_PESTER_SECRETMANAGEMENT is '$_': use Double or Installed." }
     }
-    # The double is a net10.0 assembly: pwsh 7.4/7.5 (.NET 8/9) cannot load it.
-    if ([Environment]::Version.Major -ge 10 -and (Find-FhirTestBuild -Project 'SecretManagementDouble')) { return 'Double' }
-    return $null
 }
 
-function Get-FhirTestSkipReason {
-    # Why the suites cannot run on this machine, or $null. Called at discovery, so a skip says why.
+function Assert-FhirTestPrerequisite {
+    # Throws with what to do when the suites cannot run here.
     if ($PSVersionTable.PSVersion -lt [version]'7.4') {
-        return "PowerShell $($PSVersionTable.PSVersion) is older than 7.4, which FhirSecurity requires."
+        throw "PowerShell $($PSVersionTable.PSVersion) is older than 7.4, which FhirSecurity requires."
     }
     if (-not (Test-Path (Get-FhirTestModuleManifest))) {
-        return "The module is not built ($(Get-FhirTestModuleManifest) is missing): run 'dotnet build FhirSecurity.sln' first."
+        throw "The module is not built ($(Get-FhirTestModuleManifest) is missing): run 'dotnet build FhirSecurity.sln' first."
     }
     if (-not (Get-Command -Name dotnet -CommandType Application -ErrorAction SilentlyContinue)) {
-        return 'dotnet is not on PATH: the test server runs as a dotnet child process.'
+        throw 'dotnet is not on PATH: the test server runs as a dotnet child process.'
     }
     if (-not (Find-FhirTestBuild -Project 'FhirSecurity.TestServer')) {
-        return "The test server is not built: run 'dotnet build FhirSecurity.sln' first."
+        throw "The test server is not built: run 'dotnet build FhirSecurity.sln' first."
     }
-    if (-not (Get-FhirTestVaultKind)) {
-        return "Microsoft.PowerShell.SecretStore (with SecretManagement) is not installed, and the SecretManagement test double (net10.0) cannot load in PowerShell $($PSVersionTable.PSVersion) on .NET $([Environment]::Version): Install-Module Microsoft.PowerShell.SecretManagement, Microsoft.PowerShell.SecretStore -Scope CurrentUser."
+    if ((Get-FhirTestVaultKind) -eq 'Double') {
+        # The double is a net10.0 assembly: pwsh 7.4/7.5 (.NET 8/9) cannot load it; the pinned pwsh 7.6 can.
+        if ([Environment]::Version.Major -lt 10) {
+            throw "The SecretManagement test double needs .NET 10 (pwsh 7.6+); this is .NET $([Environment]::Version). Run the suites with build.ps1 -Task Test, which uses the pinned pwsh."
+        }
+        if (-not (Find-FhirTestBuild -Project 'SecretManagementDouble')) {
+            throw "The SecretManagement test double is not built: run 'dotnet build FhirSecurity.sln' first."
+        }
     }
-    if ((Get-Module -Name 'Microsoft.PowerShell.SecretManagement', 'Microsoft.PowerShell.SecretStore') -and -not $env:FHIRSECURITY_PESTER_HOME) {
-        return 'SecretManagement is already loaded in this session, so its vault registry cannot be moved to a temporary folder and the suites would touch your own vaults. Run them in a fresh pwsh (build.ps1 -Task Test does).'
+    else {
+        foreach ($name in 'Microsoft.PowerShell.SecretManagement', 'Microsoft.PowerShell.SecretStore') {
+            if (-not (Get-Module -ListAvailable -Name $name)) {
+                throw "FHIRSECURITY_PESTER_SECRETMANAGEMENT is Installed, and $name is not on PSModulePath ($env:PSModulePath)."
+            }
+        }
     }
-    return $null
+    if ((Get-Module -Name 'Microsoft.PowerShell.SecretStore') -and -not $env:FHIRSECURITY_PESTER_HOME) {
+        throw 'SecretStore is already loaded in this session, so its files cannot be moved to a temporary folder and the suites would touch your own vaults. Run them in a fresh pwsh (build.ps1 -Task Test does).'
+    }
 }
 
 function Start-FhirTestEnvironment {
     # Sets up the vault, imports the module, starts the test server. Returns what Stop-FhirTestEnvironment undoes.
+    Assert-FhirTestPrerequisite
     $state = [ordered]@{
         Environment = @{}
         VaultKind   = Get-FhirTestVaultKind
@@ -96,11 +111,13 @@ function Start-FhirTestEnvironment {
     $env:FHIRSECURITY_VAULT = $null
 
     if ($state.VaultKind -eq 'Double') {
+        # First on PSModulePath, so runspaces that import FhirSecurity themselves (ForEach-Object -Parallel) find the
+        # double too; the folder is the double's own, generated next to its assembly's process.
         Add-Type -Path (Find-FhirTestBuild -Project 'SecretManagementDouble')
         $modules = [Microsoft.PowerShell.SecretManagement.SecretManagementModule]::EnsureFolder()
         $state.Environment['PSModulePath'] = $env:PSModulePath
         $env:PSModulePath = $modules + [IO.Path]::PathSeparator + $env:PSModulePath
-        Import-Module -Name 'Microsoft.PowerShell.SecretManagement' -Force -ErrorAction Stop
+        Import-Module -Name (Join-Path $modules 'Microsoft.PowerShell.SecretManagement') -Force -ErrorAction Stop
     }
     else {
         Import-Module -Name 'Microsoft.PowerShell.SecretManagement', 'Microsoft.PowerShell.SecretStore' -ErrorAction Stop
