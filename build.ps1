@@ -54,9 +54,11 @@ switch ($Task) {
         Push-Location $root
         try {
             Invoke-Dotnet tool restore
+            # The whole solution, not only what the test projects reference: build/TestTools restores Pester.
+            Invoke-Dotnet build $solution -c $Configuration
             # dotnet test prints one summary line per test assembly ("Failed: n, Passed: n, ..."): add them up.
             $xunit = @{ Passed = 0; Failed = 0 }
-            & dotnet test $solution -c $Configuration 2>&1 | ForEach-Object {
+            & dotnet test $solution -c $Configuration --no-build 2>&1 | ForEach-Object {
                 $line = "$_"
                 Write-Host $line
                 if ($line -match 'Failed:\s+(\d+), Passed:\s+(\d+)') {

@@ -38,9 +38,8 @@ internal static class BenchEnvironment
             TestVaults.Register(Vault, isDefault: true, supportsMetadata: true);
         }
 
-        Environment.SetEnvironmentVariable(
-            "PSModulePath",
-            SecretManagementModule.EnsureFolder() + Path.PathSeparator + Environment.GetEnvironmentVariable("PSModulePath"));
+        // In front of the engine's default module folders, where a real SecretManagement may be installed.
+        SecretManagementModule.PutFirstOnModulePath();
         Environment.SetEnvironmentVariable("FHIRSECURITY_VAULT", null);
     }
 

@@ -45,9 +45,8 @@ try
 
     // The double keeps secrets in this process's memory only; the user's own SecretManagement vaults are never loaded.
     TestVaults.Register(DemoVault, isDefault: true);
-    Environment.SetEnvironmentVariable(
-        "PSModulePath",
-        SecretManagementModule.EnsureFolder() + Path.PathSeparator + Environment.GetEnvironmentVariable("PSModulePath"));
+    // In front of the engine's default module folders, where a real SecretManagement may be installed.
+    SecretManagementModule.PutFirstOnModulePath();
     // A vault named by the user's environment would not exist here; the demo's one vault is the default.
     Environment.SetEnvironmentVariable("FHIRSECURITY_VAULT", null);
 

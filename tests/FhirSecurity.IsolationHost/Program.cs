@@ -46,9 +46,8 @@ try
 {
     // The double keeps secrets in this process's memory only; the user's own vaults are never loaded.
     TestVaults.Register(Vault, isDefault: true);
-    Environment.SetEnvironmentVariable(
-        "PSModulePath",
-        SecretManagementModule.EnsureFolder() + Path.PathSeparator + Environment.GetEnvironmentVariable("PSModulePath"));
+    // In front of the engine's default module folders, where a real SecretManagement may be installed.
+    SecretManagementModule.PutFirstOnModulePath();
     Environment.SetEnvironmentVariable("FHIRSECURITY_VAULT", null);
 
     using Runspace runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());

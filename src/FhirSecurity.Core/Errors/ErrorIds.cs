@@ -66,6 +66,7 @@ public static class ErrorIds
     public const string SecretVaultNotFound = nameof(SecretVaultNotFound);
     public const string SecretVaultNoDefault = nameof(SecretVaultNoDefault);
     public const string SecretVaultLocked = nameof(SecretVaultLocked);
+    public const string SecretVaultBusy = nameof(SecretVaultBusy);
     public const string SecretVaultError = nameof(SecretVaultError);
 
     // Test-FhirConnection: one id per failed step, whatever the cause, so a runbook can branch on the step.

@@ -50,4 +50,7 @@ public enum FailureCategory
 
     /// <summary>A write to a store failed.</summary>
     WriteError,
+
+    /// <summary>A shared resource is in use by someone else; trying again later may succeed.</summary>
+    ResourceBusy,
 }

@@ -28,7 +28,7 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
 
     internal DefinitionStore Store
         => _store ??= new DefinitionStore(
-            new SecretManagementStore(),
+            SecretManagementStore.Gated(),
             Environment.GetEnvironmentVariable(DefinitionStore.VaultPreferenceVariable),
             TimeProvider.System);
 

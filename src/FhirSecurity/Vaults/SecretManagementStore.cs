@@ -12,11 +12,20 @@ namespace FhirSecurity.Vaults;
 /// The engine's secret store over Microsoft.PowerShell.SecretManagement. Commands are called by
 /// module-qualified name in the caller's runspace, on the pipeline thread, so the user's own vault registrations,
 /// unlocked SecretStore sessions and module versions apply, and no runspace is created per lookup. Every vault
-/// failure becomes one error id with a message that says what to do.
+/// failure becomes one error id with a message that says what to do. The error records SecretManagement adds to
+/// <c>$Error</c> are taken out again: what the user sees is the module's own error, or nothing when the call's
+/// answer was not an error to the module (a secret that does not exist, a collision that was retried).
 /// </summary>
 internal sealed class SecretManagementStore : ISecretStore
 {
     private const string ModuleName = "Microsoft.PowerShell.SecretManagement";
+
+    private SecretManagementStore()
+    {
+    }
+
+    /// <summary>The store the cmdlets use: SecretManagement behind the process's one vault gate.</summary>
+    public static ISecretStore Gated() => new GatedSecretStore(new SecretManagementStore(), VaultCallGate.Process);
 
     /// <inheritdoc />
     public IReadOnlyList<VaultInfo> GetVaults()
@@ -103,6 +112,7 @@ internal sealed class SecretManagementStore : ISecretStore
 
     private static Collection<PSObject> Invoke(string command, Hashtable parameters, string? vault)
     {
+        using var errorVariable = ErrorVariableGuard.Enter();
         using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
         shell.AddCommand($"{ModuleName}\\{command}").AddParameters(parameters);
         Collection<PSObject> output;
@@ -141,6 +151,19 @@ internal sealed class SecretManagementStore : ISecretStore
         if (id.StartsWith("GetSecretNotFound", StringComparison.Ordinal))
         {
             return new SecretNotFoundSignal();
+        }
+
+        if (VaultCollision.IsCollision(error))
+        {
+            return new FhirSecurityException(
+                ErrorIds.SecretVaultBusy,
+                FailureCategory.ResourceBusy,
+                $"{where} was busy: SecretManagement runs every vault call of the process in one shared runspace, and "
+                + $"refused {command} because another call, made outside FhirSecurity in another runspace or thread, "
+                + "was running. Make your own vault calls before or after parallel work (ForEach-Object -Parallel, "
+                + "runspace pools), not inside it, then run this command again.",
+                vault,
+                error.Exception);
         }
 
         if (message.Contains("does not support secret metadata", StringComparison.OrdinalIgnoreCase))

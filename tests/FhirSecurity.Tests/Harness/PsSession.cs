@@ -1,20 +1,19 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using Microsoft.PowerShell.SecretManagement;
 
 namespace FhirSecurity.Tests.Harness;
 
 /// <summary>
 /// One hosted PowerShell session: a runspace from <see cref="InitialSessionState.CreateDefault2"/> (core cmdlets
-/// only) with a capturing host, the built FhirSecurity module imported, and the SecretManagement double findable
-/// on PSModulePath (or not, to play "SecretManagement is not installed").
+/// only) with a capturing host, the built FhirSecurity module imported, and the SecretManagement double imported by
+/// path (or no SecretManagement at all, to play "SecretManagement is not installed"). The double is the one loaded
+/// even where the real module is installed: see <see cref="TestModulePath"/>.
 /// </summary>
 public sealed class PsSession : IDisposable
 {
     // PSModulePath is process-wide; tests do not run in parallel, and each session sets it before it opens.
     private static readonly object s_modulePathGate = new();
-    private static readonly string s_originalModulePath = Environment.GetEnvironmentVariable("PSModulePath") ?? string.Empty;
 
     private readonly CapturingHost _host;
     private readonly Runspace _runspace;
@@ -31,19 +30,30 @@ public sealed class PsSession : IDisposable
     /// <summary>
     /// Opens a session and imports out/FhirSecurity/FhirSecurity.psd1. With <paramref name="withSecretManagement"/>
     /// false, no module named Microsoft.PowerShell.SecretManagement can be found by the session.
+    /// <paramref name="modulePathBefore"/> and <paramref name="modulePathAfter"/> put folders around the double's on
+    /// PSModulePath (to prove which SecretManagement a session loads).
     /// </summary>
-    public static PsSession Create(bool withSecretManagement = true)
+    public static PsSession Create(
+        bool withSecretManagement = true,
+        IReadOnlyList<string>? modulePathBefore = null,
+        IReadOnlyList<string>? modulePathAfter = null)
     {
         var host = new CapturingHost();
         Runspace runspace;
         lock (s_modulePathGate)
         {
-            string modulePath = withSecretManagement
-                ? SecretManagementModule.EnsureFolder() + Path.PathSeparator + s_originalModulePath
-                : s_originalModulePath;
-            Environment.SetEnvironmentVariable("PSModulePath", modulePath);
-            runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
-            runspace.Open();
+            if (withSecretManagement)
+            {
+                TestModulePath.UseDouble(modulePathBefore, modulePathAfter);
+                runspace = RunspaceFactory.CreateRunspace(host, TestModulePath.SessionStateWithDouble());
+                runspace.Open();
+            }
+            else
+            {
+                runspace = RunspaceFactory.CreateRunspace(host, InitialSessionState.CreateDefault2());
+                runspace.Open();
+                TestModulePath.UseNone();
+            }
         }
 
         var session = new PsSession(host, runspace);

@@ -26,14 +26,11 @@ public sealed class ParallelLoadTests : ServerTest
         RunOk("Clear-FhirTokenCache");
         long createsBefore = Server.Counters.Creates;
 
-        InitialSessionState state = InitialSessionState.CreateDefault2();
+        InitialSessionState state = TestModulePath.SessionStateWithDouble();
         state.ImportPSModule([RepoPaths.ModuleManifest]);
         using RunspacePool pool = RunspaceFactory.CreateRunspacePool(Runspaces, Runspaces, state, new CapturingHost());
-        using (PsSession.Create())
-        {
-            // The session above put the SecretManagement double on PSModulePath before the pool opens.
-            pool.Open();
-        }
+        pool.Open();
+        TestVaults.ResetCalls();
 
         // Every 10th request is a POST (never retried, never faulted here); the rest are GETs and PUTs, which the
         // module retries through the injected faults (up to 10 times: a busy pool can send one request into
@@ -95,6 +92,11 @@ public sealed class ParallelLoadTests : ServerTest
 
         string[] failures = output.Where(o => o.StartsWith("FAILED", StringComparison.Ordinal)).ToArray();
         Assert.True(failures.Length == 0, string.Join("\n", failures.Take(10)));
+
+        // The eight runspaces resolved the connection at once; the double fails overlapping vault calls as the
+        // real SecretManagement does, so none overlapped: the module's vault gate serialised them.
+        Assert.True(TestVaults.Calls(DefaultVault).Total >= Runspaces, "every runspace read the vault");
+        Assert.Equal(0, TestVaults.Collisions);
         Assert.Equal(Enumerable.Repeat("done 0", Runspaces), output.Where(o => o.StartsWith("done", StringComparison.Ordinal)));
         Assert.True(injected - Server.Faults.Pending >= 30, $"requests met the faults ({injected} injected, {Server.Faults.Pending} left)");
 

@@ -19,7 +19,11 @@ namespace Microsoft.PowerShell.SecretManagement;
 /// not-found error follows (as in the real code path);</item>
 /// <item>string secrets come back as SecureString unless -AsPlainText, SecureString as string with -AsPlainText,
 /// Hashtable elements converted the same way; every result is a new object;</item>
-/// <item>error records carry the cmdlet as target object, as the real ones do.</item>
+/// <item>a call that overlaps another vault call of the process (the real module's one static runspace): non-terminating
+/// <c>GetSecretInvalidOperation</c>, "Unable to get secret x from vault V", wrapping the engine's "pipeline is already
+/// running" <see cref="PSInvalidOperationException"/>; then, as in the real code path, the secret reads as absent;</item>
+/// <item>error records carry the cmdlet as target object, as the real ones do (the collision record carries none: the
+/// real one carries the vault's extension module object).</item>
 /// </list>
 /// Not copied: the real module probes the default vault with Get-SecretInfo before reading it.
 /// </summary>
@@ -91,12 +95,19 @@ public sealed class GetSecretCommand : SecretCmdlet
         StoredSecret? secret;
         try
         {
-            secret = VaultRegistry.Read(vault, Name, countCall: true);
+            secret = ExtensionRunspace.Run(() => VaultRegistry.Read(vault, Name, countCall: true));
         }
         catch (PasswordRequiredException ex)
         {
             WriteError(new ErrorRecord(ex, "GetSecretException", ErrorCategory.InvalidOperation, this));
             return ReadResult.Failed;
+        }
+        catch (PSInvalidOperationException ex) when (ex.Message == ExtensionRunspace.ConcurrentInvokeMessage)
+        {
+            // As the real InvokeGetSecret: the failure is written and the secret reads as absent, so with -Vault a
+            // GetSecretNotFound follows.
+            WriteError(ExtensionRunspace.Failure(ex, "GetSecretInvalidOperation", "Unable to get secret {0} from vault {1}", Name, vault));
+            return ReadResult.NotFound;
         }
 
         if (secret is null)

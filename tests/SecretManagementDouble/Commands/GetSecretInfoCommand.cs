@@ -13,7 +13,9 @@ namespace Microsoft.PowerShell.SecretManagement;
 /// <item><see cref="SecretInformation"/> objects with Name, Type, VaultName and a read-only Metadata dictionary;</item>
 /// <item>no match is not an error;</item>
 /// <item>a locked SecretStore: non-terminating <c>GetSecretInfoException</c>, InvalidOperation, with the
-/// <see cref="PasswordRequiredException"/>; the other vaults are still listed.</item>
+/// <see cref="PasswordRequiredException"/>; the other vaults are still listed;</item>
+/// <item>a call that overlaps another vault call of the process: non-terminating <c>GetSecretInfoInvalidOperation</c>,
+/// "Unable to get secret information from vault V"; the other vaults are still listed.</item>
 /// </list>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SecretInfo")]
@@ -41,7 +43,7 @@ public sealed class GetSecretInfoCommand : SecretCmdlet
         {
             try
             {
-                foreach (SecretInformation info in VaultRegistry.Enumerate(vault, pattern))
+                foreach (SecretInformation info in ExtensionRunspace.Run(() => VaultRegistry.Enumerate(vault, pattern)))
                 {
                     WriteObject(info);
                 }
@@ -49,6 +51,10 @@ public sealed class GetSecretInfoCommand : SecretCmdlet
             catch (PasswordRequiredException ex)
             {
                 WriteError(new ErrorRecord(ex, "GetSecretInfoException", ErrorCategory.InvalidOperation, this));
+            }
+            catch (PSInvalidOperationException ex) when (ex.Message == ExtensionRunspace.ConcurrentInvokeMessage)
+            {
+                WriteError(ExtensionRunspace.Failure(ex, "GetSecretInfoInvalidOperation", "Unable to get secret information from vault {0}", vault));
             }
         }
     }

@@ -12,7 +12,9 @@ namespace Microsoft.PowerShell.SecretManagement;
 /// <item>absent secret: SecretStore's non-terminating <c>SecretStoreRemoveSecretFailed</c>, InvalidOperation,
 /// ItemNotFoundException "Remove-Secret error in vault V : Secret not found", no target object;</item>
 /// <item>a locked SecretStore: the <see cref="PasswordRequiredException"/> escapes the cmdlet (engine-made id
-/// <c>Microsoft.PowerShell.SecretManagement.PasswordRequiredException,...RemoveSecretCommand</c>).</item>
+/// <c>Microsoft.PowerShell.SecretManagement.PasswordRequiredException,...RemoveSecretCommand</c>);</item>
+/// <item>a call that overlaps another vault call of the process: non-terminating <c>RemoveSecretInvalidOperation</c>,
+/// "Unable to remove secret x from vault V", and nothing is removed.</item>
 /// </list>
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "Secret", SupportsShouldProcess = true, DefaultParameterSetName = NameParameterSet)]
@@ -50,7 +52,18 @@ public sealed class RemoveSecretCommand : SecretCmdlet
         }
 
         string vault = GetExtensionVault(Vault);
-        if (VaultRegistry.Remove(vault, Name))
+        bool removed;
+        try
+        {
+            removed = ExtensionRunspace.Run(() => VaultRegistry.Remove(vault, Name));
+        }
+        catch (PSInvalidOperationException ex) when (ex.Message == ExtensionRunspace.ConcurrentInvokeMessage)
+        {
+            WriteError(ExtensionRunspace.Failure(ex, "RemoveSecretInvalidOperation", "Unable to remove secret {0} from vault {1}", Name, vault));
+            return;
+        }
+
+        if (removed)
         {
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Secret {0} was successfully removed from vault {1}.", Name, vault));
             return;

@@ -23,7 +23,9 @@ namespace Microsoft.PowerShell.SecretManagement;
 /// PSCredential; at most 20 entries); metadata values string, int, DateTime. A refused value gets SecretStore's
 /// error id <c>SecretStoreSetSecretFailed</c> (InvalidOperation); the message wording is not the real one;</item>
 /// <item>-Metadata on a vault registered without metadata support: "Cannot store secret x. Vault V does not support
-/// secret metadata." and nothing is written.</item>
+/// secret metadata." and nothing is written;</item>
+/// <item>a call that overlaps another vault call of the process: non-terminating <c>SetSecretInvalidOperation</c>,
+/// "Unable to add secret x to vault V", and nothing is written.</item>
 /// </list>
 /// The value is stored as a copy.
 /// </summary>
@@ -95,7 +97,19 @@ public sealed class SetSecretCommand : SecretCmdlet
                 this));
         }
 
-        switch (VaultRegistry.Write(vault!, Name, secret, Metadata, out string? problem))
+        WriteOutcome outcome;
+        string? problem;
+        try
+        {
+            (outcome, problem) = ExtensionRunspace.Run(() => (VaultRegistry.Write(vault!, Name, secret, Metadata, out string? why), why));
+        }
+        catch (PSInvalidOperationException ex) when (ex.Message == ExtensionRunspace.ConcurrentInvokeMessage)
+        {
+            WriteError(ExtensionRunspace.Failure(ex, "SetSecretInvalidOperation", "Unable to add secret {0} to vault {1}", Name, vault!));
+            return;
+        }
+
+        switch (outcome)
         {
             case WriteOutcome.MetadataNotSupported:
                 // The message is the real one (Set-Secret help, example 4); the error id is unverified.

@@ -1,3 +1,5 @@
+using System.Management.Automation.Runspaces;
+
 namespace Microsoft.PowerShell.SecretManagement;
 
 /// <summary>
@@ -15,7 +17,23 @@ public static class SecretManagementModule
     public const string ModuleName = "Microsoft.PowerShell.SecretManagement";
 
     private static readonly object s_gate = new();
+    private static readonly Lazy<string> s_engineDefaultPath = new(ReadEngineDefaultPath);
     private static string? s_modulesRoot;
+
+    /// <summary>The double's manifest, in the folder <see cref="EnsureFolder"/> makes.</summary>
+    public static string ManifestPath => Path.Combine(EnsureFolder(), ModuleName, ModuleName + ".psd1");
+
+    /// <summary>
+    /// Puts the double's folder first on PSModulePath, in front of the engine's default module folders (the user's,
+    /// the machine's, $PSHOME's: where Install-Module puts the real SecretManagement). Opening a runspace adds those
+    /// folders in front of a PSModulePath that lacks them, and keeps the order of one that has them, so they are
+    /// written out here, after the double. <paramref name="before"/> and <paramref name="after"/> go around it.
+    /// </summary>
+    public static void PutFirstOnModulePath(IEnumerable<string>? before = null, IEnumerable<string>? after = null)
+    {
+        string[] folders = [.. before ?? [], EnsureFolder(), .. after ?? [], s_engineDefaultPath.Value];
+        Environment.SetEnvironmentVariable("PSModulePath", string.Join(Path.PathSeparator, folders.Where(f => f.Length > 0)));
+    }
 
     /// <summary>
     /// Creates the module folder on first call and returns the folder to put on PSModulePath (it holds the
@@ -43,6 +61,14 @@ public static class SecretManagementModule
             Directory.Delete(Path.GetDirectoryName(s_modulesRoot)!, recursive: true);
             s_modulesRoot = null;
         }
+    }
+
+    private static string ReadEngineDefaultPath()
+    {
+        // What the engine makes of the variable this process started with: its own folders added.
+        using Runspace probe = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        probe.Open();
+        return Environment.GetEnvironmentVariable("PSModulePath") ?? string.Empty;
     }
 
     private static string Create()

@@ -12,8 +12,13 @@ public static class TestVaults
     /// <summary>The module name vaults are registered with unless told otherwise.</summary>
     public const string SecretStoreModuleName = "Microsoft.PowerShell.SecretStore";
 
-    /// <summary>Removes every vault, secret and counter.</summary>
-    public static void Reset() => VaultRegistry.Reset();
+    /// <summary>Removes every vault, secret and counter, and sets <see cref="CallLatency"/> back to 1 ms.</summary>
+    public static void Reset()
+    {
+        VaultRegistry.Reset();
+        ExtensionRunspace.ResetCollisions();
+        ExtensionRunspace.Latency = TimeSpan.FromMilliseconds(1);
+    }
 
     /// <summary>
     /// Registers an empty vault. The first vault registered becomes the default one, as in SecretManagement.
@@ -61,6 +66,26 @@ public static class TestVaults
     /// <summary>How many cmdlet invocations reached a vault since the last reset (zeros for an unknown vault).</summary>
     public static VaultCallCounts Calls(string vault) => VaultRegistry.Calls(vault);
 
-    /// <summary>Sets every vault's counters to zero; contents stay.</summary>
-    public static void ResetCalls() => VaultRegistry.ResetCalls();
+    /// <summary>Sets every vault's counters (and the collision count) to zero; contents stay.</summary>
+    public static void ResetCalls()
+    {
+        VaultRegistry.ResetCalls();
+        ExtensionRunspace.ResetCollisions();
+    }
+
+    /// <summary>
+    /// How long each Get-Secret, Get-SecretInfo, Set-Secret or Remove-Secret holds the shared extension runspace (1 ms
+    /// unless set): calls that overlap it fail as the real module's do. Process-wide.
+    /// </summary>
+    public static TimeSpan CallLatency
+    {
+        get => ExtensionRunspace.Latency;
+        set => ExtensionRunspace.Latency = value;
+    }
+
+    /// <summary>True while a vault call holds the shared extension runspace (for tests that make calls overlap).</summary>
+    public static bool CallInFlight => ExtensionRunspace.Busy;
+
+    /// <summary>How many vault calls failed because another one was running, since the last reset.</summary>
+    public static long Collisions => ExtensionRunspace.Collisions;
 }

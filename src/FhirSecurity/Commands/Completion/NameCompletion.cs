@@ -27,7 +27,7 @@ internal static partial class NameCompletion
                 vault = Environment.GetEnvironmentVariable(Core.Storage.DefinitionStore.VaultPreferenceVariable);
             }
 
-            return new SecretManagementStore()
+            return SecretManagementStore.Gated()
                 .GetSecretInfo(DefinitionName.ToSecretName(kind, string.Empty) + "*", string.IsNullOrEmpty(vault) ? null : vault)
                 .Select(e => DefinitionName.FromSecretName(kind, e.Name))
                 .OfType<string>()
@@ -36,7 +36,7 @@ internal static partial class NameCompletion
 
     /// <summary>The registered SecretManagement vaults.</summary>
     public static IEnumerable<CompletionResult> Vaults(string wordToComplete)
-        => Match(wordToComplete, "vault ", () => new SecretManagementStore().GetVaults().Select(v => v.Name).ToArray());
+        => Match(wordToComplete, "vault ", () => SecretManagementStore.Gated().GetVaults().Select(v => v.Name).ToArray());
 
     /// <summary>The OAuth definitions this process holds tokens for.</summary>
     public static IEnumerable<CompletionResult> CachedOAuth(string wordToComplete)
