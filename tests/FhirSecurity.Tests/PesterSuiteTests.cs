@@ -39,10 +39,14 @@ public sealed class PesterSuiteTests
     }
 
     [Fact]
-    public void There_is_one_suite_per_cmdlet_family()
+    public void There_is_one_suite_per_cmdlet_family_and_per_console_concern()
     {
         Assert.Equal(
-            ["FhirSecurity.BasicAuth.Tests.ps1", "FhirSecurity.CaBundle.Tests.ps1", "FhirSecurity.Connection.Tests.ps1", "FhirSecurity.OAuth.Tests.ps1", "FhirSecurity.Request.Tests.ps1"],
+            [
+                "FhirSecurity.BasicAuth.Tests.ps1", "FhirSecurity.CaBundle.Tests.ps1", "FhirSecurity.Connection.Tests.ps1",
+                "FhirSecurity.OAuth.Tests.ps1", "FhirSecurity.Package.Tests.ps1", "FhirSecurity.Parallel.Tests.ps1",
+                "FhirSecurity.Request.Tests.ps1", "FhirSecurity.Session.Tests.ps1", "FhirSecurity.Views.Tests.ps1",
+            ],
             Directory.GetFiles(SuiteFolder, "*.Tests.ps1").Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
@@ -52,6 +56,10 @@ public sealed class PesterSuiteTests
     [InlineData("FhirSecurity.CaBundle.Tests.ps1")]
     [InlineData("FhirSecurity.Connection.Tests.ps1")]
     [InlineData("FhirSecurity.Request.Tests.ps1")]
+    [InlineData("FhirSecurity.Package.Tests.ps1")]
+    [InlineData("FhirSecurity.Parallel.Tests.ps1")]
+    [InlineData("FhirSecurity.Session.Tests.ps1")]
+    [InlineData("FhirSecurity.Views.Tests.ps1")]
     public void Suite_sets_up_tears_down_and_never_skips(string file)
     {
         ScriptBlockAst ast = Parser.ParseFile(Path.Combine(SuiteFolder, file), out _, out _);

@@ -449,20 +449,29 @@ public sealed class SecretManagementDoubleTests : HostedEngineTest
     }
 
     [Fact]
-    public async Task SeveralRunspacesCanUseTheVaultsAtOnce()
+    public async Task SeveralRunspacesCallingAtOnceCollideAsTheRealModuleDoes()
     {
+        // SecretManagement's one static runspace: calls that overlap fail with ...InvalidOperation and write
+        // nothing; the others go through whole, and the state stays consistent.
+        TestVaults.CallLatency = TimeSpan.FromMilliseconds(5);
         Session.Run("$null");
         using PsSession other = PsSession.Create();
+        const string Writes = "foreach ($i in 1..25) { Set-Secret -Name \"{0}$i\" -Secret 'v' }";
 
-        Task[] writers =
+        // Threads of their own: the thread pool may start the second only after the first is done.
+        Task<PsResult>[] writers =
         [
-            Task.Run(() => Session.Run("foreach ($i in 1..25) { Set-Secret -Name \"a$i\" -Secret 'v'; $null = Get-Secret -Name \"a$i\" }")),
-            Task.Run(() => other.Run("foreach ($i in 1..25) { Set-Secret -Name \"b$i\" -Secret 'v'; $null = Get-Secret -Name \"b$i\" }")),
+            Task.Factory.StartNew(() => Session.Run(Writes.Replace("{0}", "a", StringComparison.Ordinal)), TaskCreationOptions.LongRunning),
+            Task.Factory.StartNew(() => other.Run(Writes.Replace("{0}", "b", StringComparison.Ordinal)), TaskCreationOptions.LongRunning),
         ];
-        await Task.WhenAll(writers);
+        PsResult[] results = await Task.WhenAll(writers);
 
-        Assert.Equal(50, TestVaults.Snapshot(DefaultVault).Count);
-        Assert.Equal(50, TestVaults.Calls(DefaultVault).SetSecret);
+        string[] failures = results.SelectMany(r => r.ErrorIds).ToArray();
+        Assert.All(failures, id => Assert.Equal("SetSecretInvalidOperation,Microsoft.PowerShell.SecretManagement.SetSecretCommand", id));
+        Assert.Equal(TestVaults.Collisions, failures.Length);
+        Assert.True(failures.Length > 0, "two runspaces writing at once never collided");
+        Assert.Equal(50 - failures.Length, TestVaults.Snapshot(DefaultVault).Count);
+        Assert.Equal(50, TestVaults.Calls(DefaultVault).SetSecret + failures.Length);
     }
 
     [Fact]

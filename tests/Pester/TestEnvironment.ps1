@@ -194,3 +194,15 @@ function New-FhirTestSecureString {
     param([Parameter(Mandatory)] [string] $Text)
     [System.Net.NetworkCredential]::new('', $Text).SecurePassword
 }
+
+function Invoke-FhirTestChildPwsh {
+    # Runs a script file in a new process of this same pwsh (the .NET tool's is 'dotnet pwsh.dll', not a pwsh binary)
+    # and returns its output lines; throws when it exits non-zero.
+    param([Parameter(Mandatory)] [string] $File, [string[]] $ArgumentList = @())
+    $exe = [Environment]::ProcessPath
+    # @(...) around the if: a one-string prefix would be splatted character by character.
+    $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $output = & $exe @prefix -NoProfile -NonInteractive -File $File @ArgumentList 2>&1 | ForEach-Object { "$_" }
+    if ($LASTEXITCODE -ne 0) { throw "The child pwsh exited with $LASTEXITCODE`n$($output -join "`n")" }
+    $output
+}

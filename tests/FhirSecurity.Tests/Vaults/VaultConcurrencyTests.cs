@@ -23,7 +23,7 @@ public sealed class VaultConcurrencyTests : DefinitionCmdletTest
         TestVaults.WriteRaw(DefaultVault, "s", "value");
         TestVaults.CallLatency = TimeSpan.FromMilliseconds(600);
         using PsSession other = PsSession.Create();
-        Task<PsResult> holding = Task.Run(() => other.Run($"Microsoft.PowerShell.SecretManagement\\Get-Secret -Name s -Vault {DefaultVault} -AsPlainText"));
+        Task<PsResult> holding = InBackground(other, $"Microsoft.PowerShell.SecretManagement\\Get-Secret -Name s -Vault {DefaultVault} -AsPlainText");
         await WaitForCallInFlight();
 
         PsResult overlapping = Run($"Microsoft.PowerShell.SecretManagement\\Get-Secret -Name s -Vault {DefaultVault} -AsPlainText");
@@ -49,7 +49,7 @@ public sealed class VaultConcurrencyTests : DefinitionCmdletTest
         TestVaults.WriteRaw(DefaultVault, "s", "value");
         TestVaults.CallLatency = TimeSpan.FromMilliseconds(600);
         using PsSession other = PsSession.Create();
-        Task<PsResult> holding = Task.Run(() => other.Run($"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}"));
+        Task<PsResult> holding = InBackground(other, $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
         await WaitForCallInFlight();
 
         PsResult overlapping = Run($"Microsoft.PowerShell.SecretManagement\\Set-Secret -Name t -Secret new -Vault {DefaultVault}");
@@ -105,7 +105,7 @@ public sealed class VaultConcurrencyTests : DefinitionCmdletTest
         RunOk(NewBasic("b"));
         TestVaults.CallLatency = TimeSpan.FromMilliseconds(300);
         using PsSession other = PsSession.Create();
-        Task<PsResult> holding = Task.Run(() => other.Run($"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}"));
+        Task<PsResult> holding = InBackground(other, $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
         await WaitForCallInFlight();
 
         PsResult result = RunOk("$Error.Clear(); (Get-FhirBasicAuth -Name b).UserName; $Error.Count");
@@ -121,7 +121,7 @@ public sealed class VaultConcurrencyTests : DefinitionCmdletTest
         RunOk(NewBasic("b"));
         TestVaults.CallLatency = TimeSpan.FromMilliseconds(2500);
         using PsSession other = PsSession.Create();
-        Task<PsResult> holding = Task.Run(() => other.Run($"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}"));
+        Task<PsResult> holding = InBackground(other, $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
         await WaitForCallInFlight();
 
         PsResult result = Run("Get-FhirBasicAuth -Name b");
@@ -133,6 +133,10 @@ public sealed class VaultConcurrencyTests : DefinitionCmdletTest
         Assert.Equal(6, TestVaults.Collisions);
         await holding;
     }
+
+    /// <summary>Runs a script in another session on a thread of its own (the thread pool may start it late).</summary>
+    private static Task<PsResult> InBackground(PsSession session, string script)
+        => Task.Factory.StartNew(() => session.Run(script), TaskCreationOptions.LongRunning);
 
     /// <summary>
     /// Opens this test's own session first (so its call starts at once), then waits until the other session's vault
