@@ -31,7 +31,7 @@ Describe 'Install from the package' -Tag 'FhirSecurity', 'Package' {
 
     AfterAll {
         if ($script:installed) { Uninstall-PSResource -Name FhirSecurity -Scope CurrentUser -ErrorAction SilentlyContinue }
-        Unregister-PSResourceRepository -Name $script:repositoryName -ErrorAction SilentlyContinue
+        if ($script:repositoryName) { Unregister-PSResourceRepository -Name $script:repositoryName -ErrorAction SilentlyContinue }
         Stop-FhirTestEnvironment $script:testEnv
     }
 

@@ -74,8 +74,9 @@ function Assert-FhirTestPrerequisite {
             }
         }
     }
-    if ((Get-Module -Name 'Microsoft.PowerShell.SecretStore') -and -not $env:FHIRSECURITY_PESTER_HOME) {
-        throw 'SecretStore is already loaded in this session, so its files cannot be moved to a temporary folder and the suites would touch your own vaults. Run them in a fresh pwsh (build.ps1 -Task Test does).'
+    if ((Get-Module -Name 'Microsoft.PowerShell.SecretManagement', 'Microsoft.PowerShell.SecretStore') -and
+        -not $env:FHIRSECURITY_PESTER_HOME) {
+        throw 'SecretManagement is already loaded in this session, so its files cannot be moved to a temporary folder and the suites would touch your own vaults. Run them in a fresh pwsh (build.ps1 -Task Test does).'
     }
 }
 
@@ -91,13 +92,12 @@ function Start-FhirTestEnvironment {
     }
 
     # SecretManagement and SecretStore read their paths once per process, so every suite of one pwsh process
-    # shares one temporary home; it is never the user's.
+    # shares one temporary home, for the rest of the process (build/Invoke-PesterSuites.ps1 runs in a pwsh of its
+    # own): it is never the user's, and a suite after the first must not find the user's home back.
+    $state.Environment['FHIRSECURITY_VAULT'] = $env:FHIRSECURITY_VAULT
     if (-not $env:FHIRSECURITY_PESTER_HOME) {
         $tempHome = Join-Path ([IO.Path]::GetTempPath()) "fhirsecurity-pester-$PID"
         $null = New-Item -ItemType Directory -Force -Path $tempHome
-        foreach ($name in 'HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'LOCALAPPDATA', 'APPDATA', 'FHIRSECURITY_VAULT') {
-            $state.Environment[$name] = [Environment]::GetEnvironmentVariable($name)
-        }
         $env:HOME = $tempHome
         $env:XDG_CONFIG_HOME = Join-Path $tempHome '.config'
         $env:XDG_DATA_HOME = Join-Path $tempHome '.local/share'
@@ -182,12 +182,10 @@ function Stop-FhirTestEnvironment {
         }
     }
     if ($State.Folder) { Remove-Item -Recurse -Force -Path $State.Folder -ErrorAction SilentlyContinue }
-    # The temporary home stays for the next suite of this process (SecretManagement keeps its paths); the
-    # environment goes back as it was once the first suite that moved it is done.
+    # The temporary home stays for the next suite of this process (SecretManagement keeps its paths).
     foreach ($name in $State.Environment.Keys) {
         [Environment]::SetEnvironmentVariable($name, $State.Environment[$name])
     }
-    if ($State.Environment.ContainsKey('HOME')) { $env:FHIRSECURITY_PESTER_HOME = $null }
 }
 
 function New-FhirTestSecureString {
