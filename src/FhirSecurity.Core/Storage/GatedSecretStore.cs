@@ -19,7 +19,8 @@ public sealed class GatedSecretStore(ISecretStore inner, VaultCallGate gate) : I
     public string? GetSecret(string name, string vault) => gate.Run(() => inner.GetSecret(name, vault));
 
     /// <inheritdoc />
-    public void SetSecret(string name, string value, string vault, IReadOnlyDictionary<string, object> metadata, bool noClobber)
+    public void SetSecret(
+        string name, string value, string vault, IReadOnlyDictionary<string, object> metadata, bool noClobber)
         => gate.Run(() => inner.SetSecret(name, value, vault, metadata, noClobber));
 
     /// <inheritdoc />

@@ -15,7 +15,7 @@ public sealed class VaultCallGate
     private readonly TimeSpan _firstPause;
 
     /// <summary>Creates a gate.</summary>
-    /// <param name="attempts">How many times a colliding call is made before its error is reported (at least 1).</param>
+    /// <param name="attempts">How many times a colliding call is made before its error is reported (1 or more).</param>
     /// <param name="firstPause">The pause after the first collision; each later one doubles it.</param>
     public VaultCallGate(int attempts, TimeSpan firstPause)
     {

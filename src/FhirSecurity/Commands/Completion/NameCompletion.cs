@@ -36,7 +36,8 @@ internal static partial class NameCompletion
 
     /// <summary>The registered SecretManagement vaults.</summary>
     public static IEnumerable<CompletionResult> Vaults(string wordToComplete)
-        => Match(wordToComplete, "vault ", () => SecretManagementStore.Gated().GetVaults().Select(v => v.Name).ToArray());
+        => Match(
+            wordToComplete, "vault ", () => SecretManagementStore.Gated().GetVaults().Select(v => v.Name).ToArray());
 
     /// <summary>The OAuth definitions this process holds tokens for.</summary>
     public static IEnumerable<CompletionResult> CachedOAuth(string wordToComplete)
