@@ -98,6 +98,20 @@ Describe 'A console session' -Tag 'FhirSecurity', 'Session' {
         }
     }
 
+    Context 'build.ps1' {
+        It 'starts the Pester suites in a child pwsh when it runs in the .NET tool''s pwsh' {
+            # This pwsh is the .NET tool's: its process is dotnet, not pwsh, which is what build.ps1 once ran again.
+            [IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) | Should -Be 'dotnet'
+            $suite = Join-Path $script:testEnv.Folder 'Sample.Tests.ps1'
+            Set-Content -Path $suite -Value "Describe 'sample' { It 'runs' { 1 | Should -Be 1 } }"
+
+            $lines = Invoke-FhirTestChildPwsh -File (Join-Path (Get-FhirTestRepoRoot) 'build.ps1') `
+                -ArgumentList '-Task', 'Pester', '-PesterPath', $suite
+
+            $lines | Should -Contain 'Pester: 1 passed, 0 failed'
+        }
+    }
+
     Context 'Tab completion' {
         It 'completes connection names for Invoke-FhirRequest -Connection' {
             Complete 'Invoke-FhirRequest -Connection sess-e' | Should -Be @('sess-ehr')
