@@ -25,10 +25,7 @@ Describe 'Parallel runspaces' -Tag 'FhirSecurity', 'Parallel' {
         if ($script:double) {
             [Microsoft.PowerShell.SecretManagement.TestVaults]::CallLatency = [timespan]::FromMilliseconds(1)
         }
-        Get-FhirConnection | Remove-FhirConnection -Confirm:$false
-        Get-FhirOAuth | Remove-FhirOAuth -Confirm:$false
-        Get-FhirBasicAuth | Remove-FhirBasicAuth -Confirm:$false
-        Get-FhirCaBundle | Remove-FhirCaBundle -Confirm:$false
+        Remove-FhirTestDefinition
         Stop-FhirTestEnvironment $script:testEnv
     }
 

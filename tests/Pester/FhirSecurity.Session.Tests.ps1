@@ -20,10 +20,7 @@ Describe 'A console session' -Tag 'FhirSecurity', 'Session' {
     }
 
     AfterAll {
-        Get-FhirConnection | Remove-FhirConnection -Confirm:$false
-        Get-FhirOAuth | Remove-FhirOAuth -Confirm:$false
-        Get-FhirBasicAuth | Remove-FhirBasicAuth -Confirm:$false
-        Get-FhirCaBundle | Remove-FhirCaBundle -Confirm:$false
+        Remove-FhirTestDefinition
         Stop-FhirTestEnvironment $script:testEnv
     }
 

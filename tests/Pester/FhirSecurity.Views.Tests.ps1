@@ -35,10 +35,7 @@ Describe 'Default views' -Tag 'FhirSecurity', 'Views' {
     }
 
     AfterAll {
-        Get-FhirConnection | Remove-FhirConnection -Confirm:$false
-        Get-FhirOAuth | Remove-FhirOAuth -Confirm:$false
-        Get-FhirBasicAuth | Remove-FhirBasicAuth -Confirm:$false
-        Get-FhirCaBundle | Remove-FhirCaBundle -Confirm:$false
+        Remove-FhirTestDefinition
         Stop-FhirTestEnvironment $script:testEnv
     }
 

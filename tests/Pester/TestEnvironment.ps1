@@ -204,3 +204,11 @@ function Invoke-FhirTestChildPwsh {
     if ($LASTEXITCODE -ne 0) { throw "The child pwsh exited with $LASTEXITCODE`n$($output -join "`n")" }
     $output
 }
+
+function Remove-FhirTestDefinition {
+    # Removes every FhirSecurity definition of the test vault, connections first (they reference the others).
+    Get-FhirConnection | Remove-FhirConnection -Confirm:$false
+    Get-FhirOAuth | Remove-FhirOAuth -Confirm:$false
+    Get-FhirBasicAuth | Remove-FhirBasicAuth -Confirm:$false
+    Get-FhirCaBundle | Remove-FhirCaBundle -Confirm:$false
+}

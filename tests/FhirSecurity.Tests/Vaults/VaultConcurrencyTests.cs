@@ -21,10 +21,8 @@ public sealed class VaultConcurrencyTests : DefinitionCmdletTest
     public async Task The_double_fails_an_overlapping_Get_Secret_as_the_real_module_does()
     {
         TestVaults.WriteRaw(DefaultVault, "s", "value");
-        TestVaults.CallLatency = TimeSpan.FromMilliseconds(600);
         using PsSession other = PsSession.Create();
-        Task<PsResult> holding = InBackground(other, $"Microsoft.PowerShell.SecretManagement\\Get-Secret -Name s -Vault {DefaultVault} -AsPlainText");
-        await WaitForCallInFlight();
+        Task<PsResult> holding = await HoldTheVault(other, TimeSpan.FromMilliseconds(600), $"Microsoft.PowerShell.SecretManagement\\Get-Secret -Name s -Vault {DefaultVault} -AsPlainText");
 
         PsResult overlapping = Run($"Microsoft.PowerShell.SecretManagement\\Get-Secret -Name s -Vault {DefaultVault} -AsPlainText");
 
@@ -47,10 +45,8 @@ public sealed class VaultConcurrencyTests : DefinitionCmdletTest
     public async Task The_double_writes_nothing_when_a_Set_Secret_overlaps()
     {
         TestVaults.WriteRaw(DefaultVault, "s", "value");
-        TestVaults.CallLatency = TimeSpan.FromMilliseconds(600);
         using PsSession other = PsSession.Create();
-        Task<PsResult> holding = InBackground(other, $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
-        await WaitForCallInFlight();
+        Task<PsResult> holding = await HoldTheVault(other, TimeSpan.FromMilliseconds(600), $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
 
         PsResult overlapping = Run($"Microsoft.PowerShell.SecretManagement\\Set-Secret -Name t -Secret new -Vault {DefaultVault}");
 
@@ -103,10 +99,8 @@ public sealed class VaultConcurrencyTests : DefinitionCmdletTest
     public async Task A_collision_with_a_users_own_vault_call_is_retried_and_leaves_no_error()
     {
         RunOk(NewBasic("b"));
-        TestVaults.CallLatency = TimeSpan.FromMilliseconds(300);
         using PsSession other = PsSession.Create();
-        Task<PsResult> holding = InBackground(other, $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
-        await WaitForCallInFlight();
+        Task<PsResult> holding = await HoldTheVault(other, TimeSpan.FromMilliseconds(300), $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
 
         PsResult result = RunOk("$Error.Clear(); (Get-FhirBasicAuth -Name b).UserName; $Error.Count");
 
@@ -119,10 +113,8 @@ public sealed class VaultConcurrencyTests : DefinitionCmdletTest
     public async Task A_collision_that_outlasts_the_retries_is_SecretVaultBusy_and_says_why()
     {
         RunOk(NewBasic("b"));
-        TestVaults.CallLatency = TimeSpan.FromMilliseconds(2500);
         using PsSession other = PsSession.Create();
-        Task<PsResult> holding = InBackground(other, $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
-        await WaitForCallInFlight();
+        Task<PsResult> holding = await HoldTheVault(other, TimeSpan.FromMilliseconds(2500), $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
 
         PsResult result = Run("Get-FhirBasicAuth -Name b");
 
@@ -134,21 +126,22 @@ public sealed class VaultConcurrencyTests : DefinitionCmdletTest
         await holding;
     }
 
-    /// <summary>Runs a script in another session on a thread of its own (the thread pool may start it late).</summary>
-    private static Task<PsResult> InBackground(PsSession session, string script)
-        => Task.Factory.StartNew(() => session.Run(script), TaskCreationOptions.LongRunning);
-
     /// <summary>
-    /// Opens this test's own session first (so its call starts at once), then waits until the other session's vault
-    /// call holds the double's shared runspace.
+    /// Makes every vault call take <paramref name="latency"/>, opens this test's own session (so its call starts at
+    /// once), runs <paramref name="script"/> in <paramref name="other"/> on a thread of its own (the thread pool may
+    /// start it late) and returns when that call holds the double's shared runspace.
     /// </summary>
-    private async Task WaitForCallInFlight()
+    private async Task<Task<PsResult>> HoldTheVault(PsSession other, TimeSpan latency, string script)
     {
+        TestVaults.CallLatency = latency;
         Assert.Empty(Run("$null").Errors);
+        Task<PsResult> holding = Task.Factory.StartNew(() => other.Run(script), TaskCreationOptions.LongRunning);
         for (int waited = 0; !TestVaults.CallInFlight; waited += 5)
         {
             Assert.True(waited < 10_000, "the other session's vault call never started");
             await Task.Delay(5);
         }
+
+        return holding;
     }
 }
