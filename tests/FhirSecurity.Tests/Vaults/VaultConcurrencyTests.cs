@@ -98,9 +98,11 @@ public sealed class VaultConcurrencyTests : DefinitionCmdletTest
     [Fact]
     public async Task A_collision_with_a_users_own_vault_call_is_retried_and_leaves_no_error()
     {
+        // The other call holds the vault for 0.8 s: long enough for the module's first try to meet it on a busy
+        // machine, short enough for its retries (about 1.2 s in all) to outlast it.
         RunOk(NewBasic("b"));
         using PsSession other = PsSession.Create();
-        Task<PsResult> holding = await HoldTheVault(other, TimeSpan.FromMilliseconds(300), $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
+        Task<PsResult> holding = await HoldTheVault(other, TimeSpan.FromMilliseconds(800), $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
 
         PsResult result = RunOk("$Error.Clear(); (Get-FhirBasicAuth -Name b).UserName; $Error.Count");
 
@@ -112,9 +114,10 @@ public sealed class VaultConcurrencyTests : DefinitionCmdletTest
     [Fact]
     public async Task A_collision_that_outlasts_the_retries_is_SecretVaultBusy_and_says_why()
     {
+        // 4 s: longer than every retry together (about 1.2 s), even when the module's first try starts late.
         RunOk(NewBasic("b"));
         using PsSession other = PsSession.Create();
-        Task<PsResult> holding = await HoldTheVault(other, TimeSpan.FromMilliseconds(2500), $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
+        Task<PsResult> holding = await HoldTheVault(other, TimeSpan.FromMilliseconds(4000), $"Microsoft.PowerShell.SecretManagement\\Get-SecretInfo -Vault {DefaultVault}");
 
         PsResult result = Run("Get-FhirBasicAuth -Name b");
 
