@@ -55,6 +55,11 @@ internal static class FaultResponder
                 context.Response.ContentType = JsonResponses.FhirJson;
                 await context.Response.WriteAsync(fault.Body ?? "{}", context.RequestAborted);
                 return;
+            case FaultKind.Page:
+                context.Response.StatusCode = fault.StatusCode;
+                context.Response.ContentType = fault.ContentType;
+                await context.Response.WriteAsync(fault.Body ?? string.Empty, context.RequestAborted);
+                return;
             default:
                 throw new InvalidOperationException($"Fault kind {fault.Kind} has no response.");
         }
