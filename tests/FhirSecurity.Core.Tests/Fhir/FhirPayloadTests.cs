@@ -200,4 +200,35 @@ public sealed class FhirPayloadTests
         Assert.Equal(category, error.Category);
         Assert.Empty(error.Issues);
     }
+
+    // nginx's page for ssl_verify_client on and no certificate.
+    private const string NginxPage =
+        "<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n<body>\r\n"
+        + "<center><h1>400 Bad Request</h1></center>\r\n<center>No required SSL certificate was sent</center>\r\n"
+        + "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+    [Fact]
+    public void APageThatIsNoOperationOutcomeGivesItsTitle()
+    {
+        FhirSecurityException error = FhirPayload.Failure(Response(NginxPage, 400, "text/html", "Bad Request"), "GET");
+
+        Assert.Equal(ErrorIds.FhirRequestFailed, error.ErrorId);
+        Assert.Equal(FailureCategory.InvalidArgument, error.Category);
+        Assert.EndsWith("failed with HTTP 400 Bad Request; the server said \"400 No required SSL certificate was sent\".", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheBearerTokenTheRequestCarriedNeverShowsInTheExcerpt()
+    {
+        const string token = "tok-canary-51";
+        var sent = new AccessToken(new FhirSecurity.Core.Secrets.SecretValue(token), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(5), null);
+        FhirResponse response = Response($"<title>Token {token} was refused</title><p>{token}</p>", 403, "text/html", "Forbidden")
+            with { Token = sent };
+
+        FhirSecurityException error = FhirPayload.Failure(response, "GET");
+
+        Assert.Equal(ErrorIds.FhirRequestFailed, error.ErrorId);
+        Assert.DoesNotContain(token, error.Message, StringComparison.Ordinal);
+        Assert.Contains("was refused", error.Message, StringComparison.Ordinal);
+    }
 }
