@@ -46,7 +46,7 @@ public static class SmartDiscovery
             body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw Failed(response, body, uri);
+                throw Failed(response, body, uri, tls);
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !deadline.IsCancellationRequested)
@@ -61,11 +61,17 @@ public static class SmartDiscovery
         return Parse(body, uri);
     }
 
-    private static FhirSecurityException Failed(HttpResponseMessage response, string body, Uri uri)
+    private static FhirSecurityException Failed(HttpResponseMessage response, string body, Uri uri, TlsPolicy tls)
     {
         int status = (int)response.StatusCode;
-        string? excerpt = IsJson(body) ? null : ServerExcerpt.From(body, response.Content.Headers.ContentType?.MediaType);
+        bool json = IsJson(body);
+        string? excerpt = json ? null : ServerExcerpt.From(body, response.Content.Headers.ContentType?.MediaType);
         string answer = $"HTTP {status} {response.ReasonPhrase}{ServerExcerpt.Said(excerpt)}";
+        if (ClientCertificateAnswers.IsRefusal(ClientCertificateAnswers.Missing(tls, uri), json, status, excerpt))
+        {
+            return ClientCertificateAnswers.Error(
+                $"{uri} refused the request with {answer}", "The SMART discovery endpoint", uri, status);
+        }
 
         string redirect = status is >= 300 and < 400
             ? $" (a redirect to {response.Headers.Location}; give the FHIR base URL it points to)"

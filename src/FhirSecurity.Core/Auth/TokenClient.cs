@@ -69,7 +69,7 @@ public static class TokenClient
 
                     if (!RetryPolicy.IsRetryableStatus((int)status))
                     {
-                        throw Refused(status, body, contentType, oauth, assertion);
+                        throw Refused(status, body, contentType, oauth, tls, assertion);
                     }
 
                     retryAfter = RetryPolicy.RetryAfter(response.Headers.RetryAfter, clock.GetUtcNow());
@@ -91,7 +91,7 @@ public static class TokenClient
                 TimeSpan? wait = retry.Delay(attempt, retryAfter, timeout - watch.Elapsed, Random.Shared.NextDouble(), watch.Elapsed - started);
                 if (wait is null)
                 {
-                    throw failure ?? Refused(status, body, contentType, oauth, assertion);
+                    throw failure ?? Refused(status, body, contentType, oauth, tls, assertion);
                 }
 
                 verbose?.Invoke($"The token endpoint {oauth.TokenUrl.GetLeftPart(UriPartial.Path)}: {passing}. Retry {attempt} of {retry.MaximumRetryCount} in {wait.Value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s{(retryAfter is null ? string.Empty : " (Retry-After)")}.");
@@ -212,6 +212,7 @@ public static class TokenClient
         string body,
         string? contentType,
         OAuthDefinition oauth,
+        TlsPolicy tls,
         string? assertion)
     {
         string? error = null;
@@ -244,6 +245,16 @@ public static class TokenClient
         // Not JSON: a page from a front or gateway, which says in a line what it refused.
         string? excerpt = json ? null : ServerExcerpt.From(body, contentType, Secrets(oauth, assertion));
         string answer = $"HTTP {(int)status}{ServerExcerpt.Said(excerpt)}";
+        bool missing = ClientCertificateAnswers.Missing(tls, oauth.TokenUrl);
+        if (ClientCertificateAnswers.IsRefusal(missing, json, (int)status, excerpt))
+        {
+            return ClientCertificateAnswers.Error(
+                $"The token endpoint {oauth.TokenUrl} refused OAuth definition '{oauth.Name}' with {answer}",
+                "The token endpoint",
+                oauth.TokenUrl,
+                (int)status);
+        }
+
         string described = description is null ? string.Empty : ": " + Scrub(description, oauth, assertion);
         string what = error is null ? answer : $"{error}{described} (HTTP {(int)status})";
         return new FhirSecurityException(

@@ -92,7 +92,9 @@ public static class FhirPayload
 
     /// <summary>
     /// The error for a non-2xx answer: the status, and the OperationOutcome's issues when the server sent one, or
-    /// else a short redacted excerpt of its page (<see cref="ServerExcerpt"/>).
+    /// else a short redacted excerpt of its page (<see cref="ServerExcerpt"/>). An error page from a server whose
+    /// handshake asked for a client certificate the connection lacks is <c>TlsClientCertificateRequired</c>
+    /// (<see cref="ClientCertificateAnswers"/>).
     /// </summary>
     public static FhirSecurityException Failure(FhirResponse response, string method)
     {
@@ -110,6 +112,15 @@ public static class FhirPayload
             ? ServerExcerpt.From(response.Body, response.ContentType, [response.Token?.Value.Reveal()])
             : null;
         string status = $"HTTP {response.StatusCode} {response.ReasonPhrase}";
+        bool json = outcome is not null || IsJson(response.Body);
+        if (ClientCertificateAnswers.IsRefusal(response.ClientCertificateMissing, json, response.StatusCode, excerpt))
+        {
+            return ClientCertificateAnswers.Error(
+                $"{method} {response.Uri} was refused with {status}{ServerExcerpt.Said(excerpt)}",
+                "The FHIR server",
+                response.Uri,
+                response.StatusCode);
+        }
 
         string detail = issues.Count > 0 ? ": " + string.Join(" | ", issues).TrimEnd('.') : ServerExcerpt.Said(excerpt);
         string advice = response.StatusCode switch
