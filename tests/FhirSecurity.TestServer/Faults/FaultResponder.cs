@@ -58,7 +58,9 @@ internal static class FaultResponder
             case FaultKind.Page:
                 context.Response.StatusCode = fault.StatusCode;
                 context.Response.ContentType = fault.ContentType;
-                await context.Response.WriteAsync(fault.Body ?? string.Empty, context.RequestAborted);
+                var authorization = context.Request.Headers.Authorization.ToString();
+                var page = (fault.Body ?? string.Empty).Replace(Fault.AuthorizationPlaceholder, authorization, StringComparison.Ordinal);
+                await context.Response.WriteAsync(page, context.RequestAborted);
                 return;
             default:
                 throw new InvalidOperationException($"Fault kind {fault.Kind} has no response.");
