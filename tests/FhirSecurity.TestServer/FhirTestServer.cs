@@ -128,7 +128,8 @@ public sealed class FhirTestServer : IAsyncDisposable
         var ownsPki = options.Pki is null;
         var pki = options.Pki ?? TestPki.Create();
         var state = new ServerState(options);
-        var tls = new TlsSettings(pki, options.ClientCertificateMode, options.ServerSslProtocols);
+        var clientCertificates = options.NginxClientCertificateCheck ? ClientCertificateMode.AllowCertificate : options.ClientCertificateMode;
+        var tls = new TlsSettings(pki, clientCertificates, options.ServerSslProtocols);
         var certificate = options.ServerCertificate ?? pki.ServerCertificate;
         tls.SetCertificate(certificate, ChainToSend(options, pki, certificate));
 

@@ -46,11 +46,7 @@ public static class SmartDiscovery
             body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw new FhirSecurityException(
-                    ErrorIds.OAuthDiscoveryFailed,
-                    (int)response.StatusCode is 404 or 410 ? FailureCategory.ObjectNotFound : FailureCategory.ResourceUnavailable,
-                    $"{uri} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}{((int)response.StatusCode is >= 300 and < 400 ? $" (a redirect to {response.Headers.Location}; give the FHIR base URL it points to)" : string.Empty)}. The server may not offer SMART discovery: give the token URL with -TokenUrl instead.",
-                    uri) { StatusCode = (int)response.StatusCode };
+                throw Failed(response, body, uri, tls);
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !deadline.IsCancellationRequested)
@@ -63,6 +59,42 @@ public static class SmartDiscovery
         }
 
         return Parse(body, uri);
+    }
+
+    private static FhirSecurityException Failed(HttpResponseMessage response, string body, Uri uri, TlsPolicy tls)
+    {
+        int status = (int)response.StatusCode;
+        bool json = IsJson(body);
+        string? excerpt = json ? null : ServerExcerpt.From(body, response.Content.Headers.ContentType?.MediaType);
+        string answer = $"HTTP {status} {response.ReasonPhrase}{ServerExcerpt.Said(excerpt)}";
+        if (ClientCertificateAnswers.IsRefusal(ClientCertificateAnswers.Missing(tls, uri), json, status, excerpt))
+        {
+            return ClientCertificateAnswers.Error(
+                $"{uri} refused the request with {answer}", "The SMART discovery endpoint", uri, status);
+        }
+
+        string redirect = status is >= 300 and < 400
+            ? $" (a redirect to {response.Headers.Location}; give the FHIR base URL it points to)"
+            : string.Empty;
+        return new FhirSecurityException(
+            ErrorIds.OAuthDiscoveryFailed,
+            status is 404 or 410 ? FailureCategory.ObjectNotFound : FailureCategory.ResourceUnavailable,
+            $"{uri} answered {answer}{redirect}. The server may not offer SMART discovery: give the token URL with"
+            + " -TokenUrl instead.",
+            uri) { StatusCode = status };
+    }
+
+    private static bool IsJson(string body)
+    {
+        try
+        {
+            using JsonDocument _ = JsonDocument.Parse(body);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Reads a discovery document fetched from <paramref name="source"/>.</summary>

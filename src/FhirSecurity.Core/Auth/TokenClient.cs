@@ -47,6 +47,7 @@ public static class TokenClient
             for (int attempt = 1; ; attempt++)
             {
                 string body;
+                string? contentType = null;
                 HttpStatusCode status;
                 string? assertion = null;
                 TimeSpan? retryAfter = null;
@@ -60,6 +61,7 @@ public static class TokenClient
                     using HttpResponseMessage response = await http.SendAsync(request, deadline.Token).ConfigureAwait(false);
                     status = response.StatusCode;
                     body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
+                    contentType = response.Content.Headers.ContentType?.MediaType;
                     if ((int)status is >= 200 and < 300)
                     {
                         return ReadToken(body, oauth, clock.GetUtcNow());
@@ -67,7 +69,7 @@ public static class TokenClient
 
                     if (!RetryPolicy.IsRetryableStatus((int)status))
                     {
-                        throw Refused(status, body, oauth, assertion);
+                        throw Refused(status, body, contentType, oauth, tls, assertion);
                     }
 
                     retryAfter = RetryPolicy.RetryAfter(response.Headers.RetryAfter, clock.GetUtcNow());
@@ -89,7 +91,7 @@ public static class TokenClient
                 TimeSpan? wait = retry.Delay(attempt, retryAfter, timeout - watch.Elapsed, Random.Shared.NextDouble(), watch.Elapsed - started);
                 if (wait is null)
                 {
-                    throw failure ?? Refused(status, body, oauth, assertion);
+                    throw failure ?? Refused(status, body, contentType, oauth, tls, assertion);
                 }
 
                 verbose?.Invoke($"The token endpoint {oauth.TokenUrl.GetLeftPart(UriPartial.Path)}: {passing}. Retry {attempt} of {retry.MaximumRetryCount} in {wait.Value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s{(retryAfter is null ? string.Empty : " (Retry-After)")}.");
@@ -205,13 +207,21 @@ public static class TokenClient
         return requested.Where(s => !granted.Contains(s)).Distinct(StringComparer.Ordinal).ToArray();
     }
 
-    private static FhirSecurityException Refused(HttpStatusCode status, string body, OAuthDefinition oauth, string? assertion)
+    private static FhirSecurityException Refused(
+        HttpStatusCode status,
+        string body,
+        string? contentType,
+        OAuthDefinition oauth,
+        TlsPolicy tls,
+        string? assertion)
     {
         string? error = null;
         string? description = null;
+        bool json = false;
         try
         {
             using JsonDocument document = JsonDocument.Parse(body);
+            json = true;
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
                 error = document.RootElement.TryGetProperty("error", out JsonElement e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
@@ -220,7 +230,7 @@ public static class TokenClient
         }
         catch (JsonException)
         {
-            // Not an RFC 6749 error body; the status says enough.
+            // Not an RFC 6749 error body: the status and the excerpt below say what there is to say.
         }
 
         string advice = error switch
@@ -232,7 +242,21 @@ public static class TokenClient
             "unauthorized_client" => "The client may not use the client-credentials grant; ask the server's maintainers.",
             _ => "See the token endpoint's answer above.",
         };
-        string what = error is null ? $"HTTP {(int)status}" : $"{error}{(description is null ? string.Empty : ": " + Scrub(description, oauth, assertion))} (HTTP {(int)status})";
+        // Not JSON: a page from a front or gateway, which says in a line what it refused.
+        string? excerpt = json ? null : ServerExcerpt.From(body, contentType, Secrets(oauth, assertion));
+        string answer = $"HTTP {(int)status}{ServerExcerpt.Said(excerpt)}";
+        bool missing = ClientCertificateAnswers.Missing(tls, oauth.TokenUrl);
+        if (ClientCertificateAnswers.IsRefusal(missing, json, (int)status, excerpt))
+        {
+            return ClientCertificateAnswers.Error(
+                $"The token endpoint {oauth.TokenUrl} refused OAuth definition '{oauth.Name}' with {answer}",
+                "The token endpoint",
+                oauth.TokenUrl,
+                (int)status);
+        }
+
+        string described = description is null ? string.Empty : ": " + Scrub(description, oauth, assertion);
+        string what = error is null ? answer : $"{error}{described} (HTTP {(int)status})";
         return new FhirSecurityException(
             ErrorIds.OAuthTokenRequestFailed,
             (int)status is 429 or >= 500 ? FailureCategory.ResourceUnavailable : FailureCategory.AuthenticationError,
@@ -250,7 +274,7 @@ public static class TokenClient
     // A server that echoes what it received must not make the secret or the assertion (or its signature) appear in an error.
     private static string Scrub(string text, OAuthDefinition oauth, string? assertion)
     {
-        foreach (string? secret in new[] { oauth.ClientSecret?.Reveal(), assertion, assertion?[(assertion.LastIndexOf('.') + 1)..] })
+        foreach (string? secret in Secrets(oauth, assertion))
         {
             if (!string.IsNullOrEmpty(secret))
             {
@@ -260,4 +284,7 @@ public static class TokenClient
 
         return text;
     }
+
+    private static string?[] Secrets(OAuthDefinition oauth, string? assertion)
+        => [oauth.ClientSecret?.Reveal(), assertion, assertion?[(assertion.LastIndexOf('.') + 1)..]];
 }

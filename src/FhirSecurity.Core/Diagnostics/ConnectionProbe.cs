@@ -274,7 +274,9 @@ public sealed class ConnectionProbe
     }
 
     // With TLS 1.3 the server judges the client certificate after the client has finished its handshake, so a missing
-    // or refused certificate shows only on the first request (the token or metadata step); say here what was sent.
+    // or refused certificate shows only on the first request (the token or metadata step); a front such as nginx
+    // finishes the handshake whatever it got and refuses that request with an error page, which those steps put down
+    // to the missing certificate (ClientCertificateAnswers). Say here what was sent.
     private string ClientCertificateNote(TlsPolicy tls, X509Certificate? sent)
         => sent is not null ? $"; the client certificate '{sent.Subject}' was sent"
             : tls.ClientCertificateRequested(Host) && tls.ClientCertificate is null ? "; the server asked for a client certificate and the connection has none (Set-FhirConnection -ClientCertificatePath)"

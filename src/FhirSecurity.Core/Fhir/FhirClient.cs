@@ -163,7 +163,13 @@ public sealed class FhirClient
                     response.Headers.Location?.ToString(),
                     response.Headers.ETag?.ToString(),
                     source,
-                    watch.Elapsed) { RetryAfter = RetryPolicy.RetryAfter(response.Headers.RetryAfter, _clock.GetUtcNow()), Date = response.Headers.Date, Token = token },
+                    watch.Elapsed)
+                {
+                    RetryAfter = RetryPolicy.RetryAfter(response.Headers.RetryAfter, _clock.GetUtcNow()),
+                    Date = response.Headers.Date,
+                    Token = token,
+                    ClientCertificateMissing = ClientCertificateAnswers.Missing(_tls, request.Uri),
+                },
                 null,
                 false);
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FhirSecurity.Core.Errors;
+using FhirSecurity.Core.Http;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Utility;
@@ -90,19 +91,38 @@ public static class FhirPayload
     }
 
     /// <summary>
-    /// The error for a non-2xx answer: the status, and the OperationOutcome's issues when the server sent one.
+    /// The error for a non-2xx answer: the status, and the OperationOutcome's issues when the server sent one, or
+    /// else a short redacted excerpt of its page (<see cref="ServerExcerpt"/>). An error page from a server whose
+    /// handshake asked for a client certificate the connection lacks is <c>TlsClientCertificateRequired</c>
+    /// (<see cref="ClientCertificateAnswers"/>).
     /// </summary>
     public static FhirSecurityException Failure(FhirResponse response, string method)
     {
         var issues = new List<string>();
+        OperationOutcome? outcome = null;
         if (!string.IsNullOrWhiteSpace(response.Body)
-            && TryDeserialize(FhirJsonDeserializer.RECOVERABLE, response.Body, out Resource? resource, out _)
-            && resource is OperationOutcome outcome)
+            && TryDeserialize(FhirJsonDeserializer.RECOVERABLE, response.Body, out Resource? resource, out _))
         {
-            issues.AddRange(outcome.Issue.Select(Describe));
+            outcome = resource as OperationOutcome;
+            issues.AddRange(outcome?.Issue.Select(Describe) ?? []);
         }
 
-        string detail = issues.Count > 0 ? ": " + string.Join(" | ", issues).TrimEnd('.') : string.Empty;
+        // The token the request carried is named, so a server that echoes it cannot put it in the message.
+        string? excerpt = outcome is null
+            ? ServerExcerpt.From(response.Body, response.ContentType, [response.Token?.Value.Reveal()])
+            : null;
+        string status = $"HTTP {response.StatusCode} {response.ReasonPhrase}";
+        bool json = outcome is not null || IsJson(response.Body);
+        if (ClientCertificateAnswers.IsRefusal(response.ClientCertificateMissing, json, response.StatusCode, excerpt))
+        {
+            return ClientCertificateAnswers.Error(
+                $"{method} {response.Uri} was refused with {status}{ServerExcerpt.Said(excerpt)}",
+                "The FHIR server",
+                response.Uri,
+                response.StatusCode);
+        }
+
+        string detail = issues.Count > 0 ? ": " + string.Join(" | ", issues).TrimEnd('.') : ServerExcerpt.Said(excerpt);
         string advice = response.StatusCode switch
         {
             401 => " The server did not accept the credentials: check the connection's Basic Auth or OAuth definition.",
@@ -113,7 +133,7 @@ public static class FhirPayload
         return new FhirSecurityException(
             ErrorIds.FhirRequestFailed,
             CategoryOf(response.StatusCode),
-            $"{method} {response.Uri} failed with HTTP {response.StatusCode} {response.ReasonPhrase}{detail}.{advice}",
+            $"{method} {response.Uri} failed with {status}{detail}.{advice}",
             response.Uri) { StatusCode = response.StatusCode, Issues = issues };
     }
 

@@ -35,6 +35,12 @@ public sealed record FhirResponse(
     /// <summary>The bearer token the last exchange carried, or null (its value shows redacted).</summary>
     public AccessToken? Token { get; init; }
 
+    /// <summary>
+    /// True when a TLS handshake with the host that answered asked for a client certificate and the connection has
+    /// none: an error answer may then be a TLS front refusing the request for that (nginx's 400).
+    /// </summary>
+    public bool ClientCertificateMissing { get; init; }
+
     /// <summary>How many times the request was sent (1 without retries); redirects are not counted.</summary>
     public int Attempts { get; init; } = 1;
 }

@@ -131,6 +131,22 @@ public sealed class TokenClientTests : IClassFixture<TokenServerFixture>, IDispo
     }
 
     [Fact]
+    public async Task AGatewayPageInsteadOfAnOAuthErrorIsQuotedByItsTitleWithoutTheSecret()
+    {
+        OAuthDefinition oauth = ServerConnections.OAuth(Server);
+        string secret = oauth.ClientSecret!.Reveal();
+        Server.Faults.Enqueue(TokenEndpointPath, Fault.Page(400, "text/html", $"<html><head><title>400 Bad Request</title></head><body>client_secret={secret} {secret}</body></html>"));
+
+        FhirSecurityException error = await Assert.ThrowsAsync<FhirSecurityException>(() => RequestAsync(oauth));
+
+        Assert.Equal(ErrorIds.OAuthTokenRequestFailed, error.ErrorId);
+        Assert.Equal(400, error.StatusCode);
+        Assert.Null(error.RemoteError);
+        Assert.Contains("HTTP 400; the server said \"400 Bad Request\"", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ATokenResponseThatIsNotJsonIsInvalid()
     {
         Server.Faults.Enqueue(TokenEndpointPath, Fault.InvalidJson());

@@ -200,4 +200,82 @@ public sealed class FhirPayloadTests
         Assert.Equal(category, error.Category);
         Assert.Empty(error.Issues);
     }
+
+    // nginx's page for ssl_verify_client on and no certificate.
+    private const string NginxPage =
+        "<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n<body>\r\n"
+        + "<center><h1>400 Bad Request</h1></center>\r\n<center>No required SSL certificate was sent</center>\r\n"
+        + "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+    [Fact]
+    public void AnErrorPageFromAServerThatAskedForAClientCertificateSaysTheCertificateIsMissing()
+    {
+        FhirResponse response = Response(NginxPage, 400, "text/html", "Bad Request") with { ClientCertificateMissing = true };
+
+        FhirSecurityException error = FhirPayload.Failure(response, "GET");
+
+        Assert.Equal(ErrorIds.TlsClientCertificateRequired, error.ErrorId);
+        Assert.Equal(FailureCategory.SecurityError, error.Category);
+        Assert.Equal(400, error.StatusCode);
+        Assert.Contains("\"400 No required SSL certificate was sent\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("asked for a TLS client certificate during the handshake", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Set-FhirConnection -ClientCertificatePath", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(400, "400 No required SSL certificate was sent", true)]
+    [InlineData(496, "496 SSL Certificate Required", true)]
+    [InlineData(403, "403.7 - Forbidden: client certificate required", true)]
+    [InlineData(403, "403 Forbidden", false)]
+    [InlineData(401, "401 Authorization Required", false)]
+    [InlineData(495, "495 SSL Certificate Error", false)]
+    [InlineData(502, "502 Bad Gateway", false)]
+    public void OnlyTheStatusesATlsFrontUsesCountAsTheMissingCertificate(int status, string title, bool missing)
+    {
+        FhirResponse response = Response($"<html><title>{title}</title></html>", status, "text/html", "Error")
+            with { ClientCertificateMissing = true };
+
+        FhirSecurityException error = FhirPayload.Failure(response, "GET");
+
+        Assert.Equal(missing ? ErrorIds.TlsClientCertificateRequired : ErrorIds.FhirRequestFailed, error.ErrorId);
+        Assert.Contains($"the server said \"{title}\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnOperationOutcomeIsTheServersOwnAnswerEvenWhenTheHandshakeAskedForACertificate()
+    {
+        const string outcome = """{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"invalid","diagnostics":"Unknown search parameter 'nam'."}]}""";
+        FhirResponse response = Response(outcome, 400, reason: "Bad Request") with { ClientCertificateMissing = true };
+
+        FhirSecurityException error = FhirPayload.Failure(response, "GET");
+
+        Assert.Equal(ErrorIds.FhirRequestFailed, error.ErrorId);
+        Assert.Contains("Unknown search parameter", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("the server said", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APageThatIsNoOperationOutcomeGivesItsTitle()
+    {
+        FhirSecurityException error = FhirPayload.Failure(Response(NginxPage, 400, "text/html", "Bad Request"), "GET");
+
+        Assert.Equal(ErrorIds.FhirRequestFailed, error.ErrorId);
+        Assert.Equal(FailureCategory.InvalidArgument, error.Category);
+        Assert.EndsWith("failed with HTTP 400 Bad Request; the server said \"400 No required SSL certificate was sent\".", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheBearerTokenTheRequestCarriedNeverShowsInTheExcerpt()
+    {
+        const string token = "tok-canary-51";
+        var sent = new AccessToken(new FhirSecurity.Core.Secrets.SecretValue(token), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(5), null);
+        FhirResponse response = Response($"<title>Token {token} was refused</title><p>{token}</p>", 403, "text/html", "Forbidden")
+            with { Token = sent, ClientCertificateMissing = true };
+
+        FhirSecurityException error = FhirPayload.Failure(response, "GET");
+
+        Assert.Equal(ErrorIds.FhirRequestFailed, error.ErrorId);
+        Assert.DoesNotContain(token, error.Message, StringComparison.Ordinal);
+        Assert.Contains("was refused", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using FhirSecurity.Core.Auth;
 using FhirSecurity.Core.Definitions;
@@ -53,6 +54,67 @@ public sealed class TransportTests : IClassFixture<SharedPki>, IDisposable
         Assert.Equal(ErrorIds.TlsClientCertificateRequired, ex.ErrorId);
         Assert.True(tls.ClientCertificateRequested("127.0.0.1"));
         Assert.Contains("client certificate", ex.Message, StringComparison.Ordinal);
+    }
+
+    private Task<FhirTestServer> NginxAsync(SslProtocols? protocols = null)
+        => FhirTestServer.StartAsync(new FhirTestServerOptions { Pki = _pki, NginxClientCertificateCheck = true, ServerSslProtocols = protocols });
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(SslProtocols.Tls12)]
+    public async Task ANginxRefusalAfterAHandshakeThatAskedForACertificateIsTlsClientCertificateRequired(SslProtocols? protocols)
+    {
+        await using FhirTestServer server = await NginxAsync(protocols);
+        FhirResponse response = await GetAsync(server.OpenBase, Policy());
+        Assert.Equal(400, response.StatusCode);
+        Assert.True(response.ClientCertificateMissing);
+
+        FhirSecurityException error = FhirPayload.Failure(response, "GET");
+        Assert.Equal(ErrorIds.TlsClientCertificateRequired, error.ErrorId);
+        Assert.Contains("\"400 No required SSL certificate was sent\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ANginxFrontLetsTheImportedCertificateThrough()
+    {
+        await using FhirTestServer server = await NginxAsync();
+        FhirResponse response = await GetAsync(server.OAuthBase, Policy(Import(_pki)), oauth: ServerConnections.OAuth(server));
+        Assert.Equal(200, response.StatusCode);
+        Assert.False(response.ClientCertificateMissing);
+        Assert.Equal("CN=runbook", server.LastClientCertificateSubject);
+    }
+
+    [Fact]
+    public async Task ATokenEndpointBehindNginxWithoutTheCertificateSaysSoAtOnce()
+    {
+        await using FhirTestServer server = await NginxAsync();
+        TlsPolicy tls = Policy();
+        PooledClient client = new HandlerPool().GetClient(tls);
+        var retries = new List<string>();
+
+        var ex = await Assert.ThrowsAsync<FhirSecurityException>(() => TokenClient.RequestAsync(
+            ServerConnections.OAuth(server), client.Http, tls, TimeProvider.System, TimeSpan.FromSeconds(30), CancellationToken.None, RetryPolicy.Default, retries.Add));
+
+        Assert.Equal(ErrorIds.TlsClientCertificateRequired, ex.ErrorId);
+        Assert.Equal(400, ex.StatusCode);
+        Assert.Contains("The token endpoint asked for a TLS client certificate", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("\"400 No required SSL certificate was sent\"", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(retries);
+        Assert.Null(server.LastTokenRequest);
+    }
+
+    [Fact]
+    public async Task SmartDiscoveryBehindNginxWithoutTheCertificateSaysSo()
+    {
+        await using FhirTestServer server = await NginxAsync();
+        TlsPolicy tls = Policy();
+        PooledClient client = new HandlerPool().GetClient(tls);
+
+        var ex = await Assert.ThrowsAsync<FhirSecurityException>(() => SmartDiscovery.DiscoverAsync(
+            server.OAuthBase, client.Http, tls, TimeSpan.FromSeconds(30), CancellationToken.None));
+
+        Assert.Equal(ErrorIds.TlsClientCertificateRequired, ex.ErrorId);
+        Assert.Contains("\"400 No required SSL certificate was sent\"", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

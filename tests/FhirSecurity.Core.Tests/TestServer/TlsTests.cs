@@ -110,6 +110,29 @@ public sealed class TlsTests
     }
 
     [Fact]
+    public async Task NginxModeFinishesTheHandshakeWithoutACertificateAndAnswersItsOwn400Page()
+    {
+        using var pki = TestPki.Create();
+        await using var server = await FhirTestServer.StartAsync(new FhirTestServerOptions { Pki = pki, NginxClientCertificateCheck = true });
+        using var clientCertificate = pki.IssueClientCertificate("CN=runbook");
+        using var withCertificate = TestHttp.TrustingOnly(pki, clientCertificate: clientCertificate);
+        using var without = TestHttp.TrustingOnly(pki);
+
+        foreach (Uri uri in new[] { new Uri(server.OpenBase, "metadata"), server.TokenEndpoint })
+        {
+            using var refused = await without.PostAsync(uri, new StringContent(string.Empty));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("<title>400 No required SSL certificate was sent</title>", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Null(server.LastTokenRequest);
+        using var response = await withCertificate.GetAsync(new Uri(server.OpenBase, "metadata"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("CN=runbook", server.LastClientCertificateSubject);
+    }
+
+    [Fact]
     public async Task OneConnectionServesManyRequestsAndEachClientHandshakesOnce()
     {
         await using var server = await FhirTestServer.StartAsync();

@@ -28,14 +28,28 @@ public sealed record Fault(FaultKind Kind, int StatusCode = 200, TimeSpan? Retry
     /// <summary>An answer with this status and JSON body (e.g. a Bundle whose next link points elsewhere).</summary>
     public static Fault Json(int statusCode, string body) => new(FaultKind.Json, statusCode) { Body = body };
 
+    /// <summary>
+    /// An answer with this status and a body that is not JSON (a gateway's HTML error page, plain text). Every
+    /// <see cref="AuthorizationPlaceholder"/> in the body becomes the request's Authorization header, as a careless
+    /// gateway echoes it, so tests can prove a credential sent never comes back in an error message.
+    /// </summary>
+    public static Fault Page(int statusCode, string contentType, string body)
+        => new(FaultKind.Page, statusCode) { ContentType = contentType, Body = body };
+
     /// <summary>Like <see cref="Status"/>, with <c>Retry-After</c> as an HTTP date <paramref name="retryAfter"/> from now.</summary>
     public static Fault StatusRetryAfterDate(int statusCode, TimeSpan retryAfter) => new(FaultKind.Status, statusCode, retryAfter) { RetryAfterAsDate = true };
+
+    /// <summary>What <see cref="Page"/> replaces with the request's Authorization header.</summary>
+    public const string AuthorizationPlaceholder = "{Authorization}";
 
     /// <summary>Where <see cref="FaultKind.Redirect"/> points.</summary>
     public string? Location { get; init; }
 
-    /// <summary>The body of <see cref="FaultKind.Json"/>.</summary>
+    /// <summary>The body of <see cref="FaultKind.Json"/> and <see cref="FaultKind.Page"/>.</summary>
     public string? Body { get; init; }
+
+    /// <summary>The content type of <see cref="FaultKind.Page"/>.</summary>
+    public string? ContentType { get; init; }
 
     /// <summary>Send <see cref="RetryAfter"/> as an HTTP date (RFC 9110 10.2.3) rather than seconds.</summary>
     public bool RetryAfterAsDate { get; init; }

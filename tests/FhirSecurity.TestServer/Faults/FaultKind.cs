@@ -23,4 +23,7 @@ public enum FaultKind
 
     /// <summary>Answers <see cref="Fault.StatusCode"/> with <see cref="Fault.Body"/> as FHIR JSON.</summary>
     Json,
+
+    /// <summary>Answers <see cref="Fault.StatusCode"/> with <see cref="Fault.Body"/> as <see cref="Fault.ContentType"/>.</summary>
+    Page,
 }

@@ -55,6 +55,13 @@ internal static class FaultResponder
                 context.Response.ContentType = JsonResponses.FhirJson;
                 await context.Response.WriteAsync(fault.Body ?? "{}", context.RequestAborted);
                 return;
+            case FaultKind.Page:
+                context.Response.StatusCode = fault.StatusCode;
+                context.Response.ContentType = fault.ContentType;
+                var authorization = context.Request.Headers.Authorization.ToString();
+                var page = (fault.Body ?? string.Empty).Replace(Fault.AuthorizationPlaceholder, authorization, StringComparison.Ordinal);
+                await context.Response.WriteAsync(page, context.RequestAborted);
+                return;
             default:
                 throw new InvalidOperationException($"Fault kind {fault.Kind} has no response.");
         }

@@ -42,6 +42,12 @@ internal sealed class RequestDispatcher(ServerState state)
             state.LastClientCertificateSubject = clientCertificate.Subject;
         }
 
+        // A TLS front refuses before anything behind it sees the request.
+        if (state.Options.NginxClientCertificateCheck && await NginxClientCertificateCheck.RefusedAsync(context))
+        {
+            return;
+        }
+
         // Faults come first: they stand for a gateway or an overloaded server, which answer before any auth.
         if (state.Faults.TryTake(path) is { } fault)
         {

@@ -22,6 +22,13 @@ public sealed class FhirTestServerOptions
     /// <summary>Whether to ask for a TLS client certificate; one is accepted only if it chains to the PKI root with the clientAuth EKU.</summary>
     public ClientCertificateMode ClientCertificateMode { get; init; } = ClientCertificateMode.NoCertificate;
 
+    /// <summary>
+    /// Play nginx with <c>ssl_verify_client on</c>: the handshake asks for a client certificate and finishes without
+    /// one (as <see cref="ClientCertificateMode.AllowCertificate"/>, whatever <see cref="ClientCertificateMode"/> says),
+    /// then every request that came without one gets nginx's "400 No required SSL certificate was sent" page.
+    /// </summary>
+    public bool NginxClientCertificateCheck { get; init; }
+
     /// <summary>The TLS versions the server offers; null leaves the platform default (TLS 1.2 and 1.3 with OpenSSL 3).</summary>
     public SslProtocols? ServerSslProtocols { get; init; }
 

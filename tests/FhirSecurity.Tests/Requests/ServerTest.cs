@@ -23,14 +23,19 @@ public abstract class ServerTest : DefinitionCmdletTest
     {
     }
 
-    /// <summary>A server that, with <paramref name="requireClientCertificate"/>, takes only TLS clients with a certificate from its CA.</summary>
-    protected ServerTest(bool requireClientCertificate)
+    /// <summary>
+    /// A server that, with <paramref name="requireClientCertificate"/>, takes only TLS clients with a certificate from its
+    /// CA; with <paramref name="nginxClientCertificateCheck"/>, it plays nginx with <c>ssl_verify_client on</c> instead
+    /// (the handshake asks for a certificate and finishes without one, then requests get nginx's 400 page).
+    /// </summary>
+    protected ServerTest(bool requireClientCertificate, bool nginxClientCertificateCheck = false)
     {
         Server = FhirTestServer.StartAsync(new FhirTestServerOptions
         {
             ClientCertificateMode = requireClientCertificate
                 ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate
                 : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.NoCertificate,
+            NginxClientCertificateCheck = nginxClientCertificateCheck,
             OAuthClients =
             [
                 new OAuthClientRegistration(ClientId, ClientSecret, ClientAuthMethods.All, ["system/Patient.read", "system/Patient.write", "system/*.read"]),
