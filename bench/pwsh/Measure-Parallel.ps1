@@ -17,6 +17,9 @@
                What a first try usually looks like: one script block per request, on runspaces that ForEach-Object
                reuses, so Import-Module runs per item (and finds the module loaded after the first) and every item
                pays ForEach-Object's per-item hand-off.
+      Sleep    1..1000 | ForEach-Object -ThrottleLimit N -Parallel { Start-Sleep -Milliseconds <latency> }
+               A control without the module or the server: what ForEach-Object -Parallel's per-item hand-off alone
+               allows when every item waits as long as the server's added latency.
     The token cache is cleared before every row, so each row starts cold and needs exactly one token.
     Nothing here runs in the test suite; tests only check that this script parses.
 .EXAMPLE
@@ -35,8 +38,8 @@ param(
     [ValidateRange(0, 60000)]
     [int] $LatencyMs = 20,
 
-    [ValidateSet('Share', 'PerItem')]
-    [string[]] $Shape = @('Share', 'PerItem'),
+    [ValidateSet('Share', 'PerItem', 'Sleep')]
+    [string[]] $Shape = @('Share', 'PerItem', 'Sleep'),
 
     # Rows run this many times each, alternated (every row once, then every row again).
     [ValidateRange(1, 20)]
@@ -100,7 +103,6 @@ function Measure-ShareRow {
                 Server = $serverProcess.TotalProcessorTime
                 At     = [System.Diagnostics.Stopwatch]::GetTimestamp()
             }
-            $mark['load'] = ((Get-Content -Raw /proc/loadavg -ErrorAction SilentlyContinue) -split ' ')[0..2] -join ' '
         }
         if (-not $barrier.SignalAndWait(300000)) { throw 'Timed out waiting for the split of cold and warm counts.' }
         for ($i = 1; $i -lt $using:perRunspace; $i++) {
@@ -151,7 +153,7 @@ function Measure-ShareRow {
         ClientCpuPerWarmMs = $warmClientCpu / $warmRequests
         ServerCpuPerWarmMs = $warmServerCpu / $warmRequests
         WarmCpuShare       = ($warmClientCpu + $warmServerCpu) / 1000 / $warmSeconds / [Environment]::ProcessorCount
-        Load               = "$loadBefore / $($mark['load']) / $loadAfter"
+        Load               = "$loadBefore / $loadAfter"
     }
 }
 
@@ -202,6 +204,31 @@ function Measure-PerItemRow {
     }
 }
 
+function Measure-SleepRow {
+    # The control: ForEach-Object -Parallel items that only wait, no module, no server.
+    param([int] $N)
+    $loadBefore = Get-BenchLoad
+    $cpuBefore = Get-BenchCpu -Server $testEnv.Server
+    $wall = [System.Diagnostics.Stopwatch]::StartNew()
+    $runspaces = 1..$Requests | ForEach-Object -ThrottleLimit $N -Parallel {
+        Start-Sleep -Milliseconds $using:LatencyMs
+        [runspace]::DefaultRunspace.InstanceId
+    }
+    $wall.Stop()
+    $cpuAfter = Get-BenchCpu -Server $testEnv.Server
+    $clientCpu = ($cpuAfter.Client - $cpuBefore.Client).TotalMilliseconds
+    [pscustomobject]@{
+        Shape             = 'Sleep'
+        ThrottleLimit     = $N
+        Runspaces         = @($runspaces | Select-Object -Unique).Count
+        WallSeconds       = $wall.Elapsed.TotalSeconds
+        EndToEndPerSecond = $Requests / $wall.Elapsed.TotalSeconds
+        ClientCpuPerMs    = $clientCpu / $Requests
+        CpuShare          = $clientCpu / 1000 / $wall.Elapsed.TotalSeconds / [Environment]::ProcessorCount
+        Load              = "$loadBefore / $(Get-BenchLoad)"
+    }
+}
+
 $testEnv = Start-FhirTestEnvironment -ServerArgument '--latency-ms', $LatencyMs
 try {
     $info = $testEnv.Info
@@ -224,7 +251,11 @@ try {
         foreach ($kind in $Shape) {
             foreach ($n in $ThrottleLimit) {
                 Write-Host "round $round, $kind, ThrottleLimit $n ..."
-                if ($kind -eq 'Share') { Measure-ShareRow -N $n } else { Measure-PerItemRow -N $n }
+                switch ($kind) {
+                    'Share' { Measure-ShareRow -N $n }
+                    'PerItem' { Measure-PerItemRow -N $n }
+                    'Sleep' { Measure-SleepRow -N $n }
+                }
             }
         }
     }
@@ -233,7 +264,7 @@ try {
     if ($share) {
         Write-Output '## Share: N runspaces, each imports once and loops over its share'
         Write-Output ''
-        Write-Output '| ThrottleLimit | runspaces | warm requests/s | end-to-end requests/s (import, cold included) | wall | import (median) | first request (median) | token requests (warm part) | vault calls cold / warm | vault collisions | TCP connections | client / server CPU per warm request | CPU busy, warm part | load avg before / split / after |'
+        Write-Output '| ThrottleLimit | runspaces | warm requests/s | end-to-end requests/s (import, cold included) | wall | import (median) | first request (median) | token requests (warm part) | vault calls cold / warm | vault collisions | TCP connections | client / server CPU per warm request | CPU busy, warm part | load avg before / after |'
         Write-Output '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|'
         foreach ($r in $share) {
             Write-Output ("| {0} | {1} | **{2}** | {3} | {4} s | {5} ms | {6} ms | **{7}** ({8}) | {9} / **{10}** | {11} | {12} | {13} / {14} ms | {15} % | {16} |" -f
@@ -261,6 +292,20 @@ try {
         Write-Output ''
     }
 
+    $sleep = @($rows | Where-Object Shape -EQ 'Sleep')
+    if ($sleep) {
+        Write-Output "## Sleep (control): one script block per item that only waits $LatencyMs ms; no module, no server"
+        Write-Output ''
+        Write-Output '| ThrottleLimit | runspaces used | items/s | wall | client CPU per item | CPU busy (client) | load avg before / after |'
+        Write-Output '|---:|---:|---:|---:|---:|---:|---|'
+        foreach ($r in $sleep) {
+            Write-Output ("| {0} | {1} | **{2}** | {3} s | {4} ms | {5} % | {6} |" -f
+                $r.ThrottleLimit, $r.Runspaces, (Format-BenchNumber $r.EndToEndPerSecond), (Format-BenchNumber $r.WallSeconds 'N2'),
+                (Format-BenchNumber $r.ClientCpuPerMs 'N2'), (Format-BenchNumber ($r.CpuShare * 100)), $r.Load)
+        }
+        Write-Output ''
+    }
+
     # The ratio of the largest ThrottleLimit to the smallest, per shape and round (target: 8 at least 6x 1).
     $low = ($ThrottleLimit | Measure-Object -Minimum).Minimum
     $high = ($ThrottleLimit | Measure-Object -Maximum).Maximum
@@ -269,7 +314,7 @@ try {
         Write-Output ''
         Write-Output '| shape | round | figure | ratio |'
         Write-Output '|---|---:|---|---:|'
-        $perShape = @($rows | Group-Object Shape)
+        $perShape = @($rows | Group-Object Shape | Sort-Object { $Shape.IndexOf($_.Name) })
         foreach ($group in $perShape) {
             $byRound = @($group.Group)
             $count = $byRound.Count / $ThrottleLimit.Count
@@ -282,7 +327,7 @@ try {
                     Write-Output "| Share | $($i + 1) | end-to-end requests/s | $(Format-BenchNumber ($b.EndToEndPerSecond / $a.EndToEndPerSecond) 'N2')x |"
                 }
                 else {
-                    Write-Output "| PerItem | $($i + 1) | requests/s | $(Format-BenchNumber ($b.EndToEndPerSecond / $a.EndToEndPerSecond) 'N2')x |"
+                    Write-Output "| $($group.Name) | $($i + 1) | requests/s | $(Format-BenchNumber ($b.EndToEndPerSecond / $a.EndToEndPerSecond) 'N2')x |"
                 }
             }
         }

@@ -75,7 +75,16 @@ try {
     if (($client.GetStringAsync($url).GetAwaiter().GetResult() | ConvertFrom-Json).id -ne 'pat-0001') { throw 'The raw GET did not return pat-0001.' }
 
     $loadBefore = Get-BenchLoad
-    $perCall = @{ a = [System.Collections.Generic.List[double]]::new(); b = [System.Collections.Generic.List[double]]::new(); c = [System.Collections.Generic.List[double]]::new() }
+    $perCall = @{}
+    $clientCpu = @{}
+    $serverCpu = @{}
+    foreach ($row in $rows) {
+        $perCall[$row.Id] = [System.Collections.Generic.List[double]]::new()
+        $clientCpu[$row.Id] = [System.Collections.Generic.List[double]]::new()
+        $serverCpu[$row.Id] = [System.Collections.Generic.List[double]]::new()
+    }
+    $self = [System.Diagnostics.Process]::GetCurrentProcess()
+    $server = $testEnv.Server
     $ratioB = [System.Collections.Generic.List[double]]::new()
     $ratioC = [System.Collections.Generic.List[double]]::new()
     $watch = [System.Diagnostics.Stopwatch]::new()
@@ -83,25 +92,34 @@ try {
         $thisRound = @{}
         for ($k = 0; $k -lt $rows.Count; $k++) {
             $row = $rows[($round + $k) % $rows.Count]
+            $self.Refresh()
+            $server.Refresh()
+            $clientBefore = $self.TotalProcessorTime
+            $serverBefore = $server.TotalProcessorTime
             $watch.Restart()
             & $row.Loop
             $watch.Stop()
+            $self.Refresh()
+            $server.Refresh()
             $thisRound[$row.Id] = $watch.Elapsed.TotalMilliseconds * 1000 / $Calls
             $perCall[$row.Id].Add($thisRound[$row.Id])
+            $clientCpu[$row.Id].Add(($self.TotalProcessorTime - $clientBefore).TotalMilliseconds * 1000 / $Calls)
+            $serverCpu[$row.Id].Add(($server.TotalProcessorTime - $serverBefore).TotalMilliseconds * 1000 / $Calls)
         }
         $ratioB.Add($thisRound.a / $thisRound.b)
         $ratioC.Add($thisRound.a / $thisRound.c)
     }
     $loadAfter = Get-BenchLoad
 
-    Write-Output "## Per call, median of $Rounds rounds (middle half of the rounds in brackets)"
+    Write-Output "## Per call, median of $Rounds rounds (CPU: process CPU time over the row's loop, all threads)"
     Write-Output ''
-    Write-Output '| row | median per call | middle half |'
-    Write-Output '|---|---:|---:|'
+    Write-Output '| row | median per call | middle half | client CPU per call | server CPU per call |'
+    Write-Output '|---|---:|---:|---:|---:|'
     foreach ($row in $rows) {
         $values = $perCall[$row.Id]
-        Write-Output ("| {0} | {1} us | {2} - {3} us |" -f $row.Name, (Format-BenchNumber (Get-BenchMedian $values)),
-            (Format-BenchNumber (Get-BenchQuantile $values 0.25)), (Format-BenchNumber (Get-BenchQuantile $values 0.75)))
+        Write-Output ("| {0} | {1} us | {2} - {3} us | {4} us | {5} us |" -f $row.Name, (Format-BenchNumber (Get-BenchMedian $values)),
+            (Format-BenchNumber (Get-BenchQuantile $values 0.25)), (Format-BenchNumber (Get-BenchQuantile $values 0.75)),
+            (Format-BenchNumber (Get-BenchMedian $clientCpu[$row.Id])), (Format-BenchNumber (Get-BenchMedian $serverCpu[$row.Id])))
     }
     Write-Output ''
     Write-Output '| ratio, within each round | median | middle half |'
