@@ -118,6 +118,19 @@ public sealed class FhirTestServer : IAsyncDisposable
         set => _state.DateHeaderOffset = value;
     }
 
+    /// <summary>
+    /// How long every request to a FHIR base waits (after faults, before authentication) to play a remote server's
+    /// latency; the token endpoint is not slowed. Zero (the default) adds nothing.
+    /// </summary>
+    public TimeSpan FhirLatency
+    {
+        get => _state.FhirLatency;
+        set => _state.FhirLatency = value;
+    }
+
+    /// <summary><c>GET</c> here returns <see cref="Counters"/> as JSON, to loopback callers only; see <see cref="CountersEndpoint"/>.</summary>
+    public Uri CountersUri => new(Origin, CountersEndpoint.Path);
+
     /// <summary>Number of patients in the store.</summary>
     public int PatientCount => _state.Patients.Count;
 

@@ -6,8 +6,8 @@ namespace FhirSecurity.Tests;
 
 /// <summary>
 /// The Pester suites in tests/Pester run in real pwsh (build.ps1 -Task Test); these checks guard their shape from
-/// the xunit side: every script parses, the expected suites exist, and each one sets up and tears down its vault and
-/// server and never skips (a missing prerequisite fails the suite instead).
+/// the xunit side: every script parses (the pwsh benchmarks in bench/pwsh too), the expected suites exist, and each
+/// one sets up and tears down its vault and server and never skips (a missing prerequisite fails the suite instead).
 /// </summary>
 public sealed class PesterSuiteTests
 {
@@ -25,6 +25,12 @@ public sealed class PesterSuiteTests
 
             data.Add(Path.Combine("..", "..", "build.ps1"));
             data.Add(Path.Combine("..", "..", "build", "Invoke-PesterSuites.ps1"));
+            // The pwsh benchmarks are never run by the tests (no timed tests); they must parse all the same.
+            foreach (string file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "bench", "pwsh"), "*.ps1").Order(StringComparer.Ordinal))
+            {
+                data.Add(Path.Combine("..", "..", "bench", "pwsh", Path.GetFileName(file)));
+            }
+
             return data;
         }
     }

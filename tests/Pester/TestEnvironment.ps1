@@ -82,6 +82,8 @@ function Assert-FhirTestPrerequisite {
 
 function Start-FhirTestEnvironment {
     # Sets up the vault, imports the module, starts the test server. Returns what Stop-FhirTestEnvironment undoes.
+    # -ServerArgument goes to the server after --info-file (the benchmarks in bench/pwsh pass --latency-ms).
+    param([string[]] $ServerArgument = @())
     Assert-FhirTestPrerequisite
     $state = [ordered]@{
         Environment = @{}
@@ -145,6 +147,7 @@ function Start-FhirTestEnvironment {
     $start.ArgumentList.Add((Find-FhirTestBuild -Project 'FhirSecurity.TestServer'))
     $start.ArgumentList.Add('--info-file')
     $start.ArgumentList.Add($infoFile)
+    foreach ($argument in $ServerArgument) { $start.ArgumentList.Add($argument) }
     $start.RedirectStandardInput = $true
     $start.RedirectStandardOutput = $true
     $start.UseShellExecute = $false

@@ -16,6 +16,12 @@ internal sealed class RequestDispatcher(ServerState state)
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
+        if (path == CountersEndpoint.Path)
+        {
+            await CountersEndpoint.HandleAsync(context, state.Counters);
+            return;
+        }
+
         state.Counters.CountRequest(context.Request.Method, path);
         if (context.Request.Headers.Authorization.Count > 0)
         {
@@ -75,6 +81,12 @@ internal sealed class RequestDispatcher(ServerState state)
         {
             await JsonResponses.WriteOutcomeAsync(context, StatusCodes.Status404NotFound, "not-found", "No FHIR base here. Use /open/fhir/, /basic/fhir/ or /oauth/fhir/.");
             return;
+        }
+
+        // A remote server's round trip and work, for benchmarks; the token endpoint and faults are not slowed.
+        if (state.FhirLatency is var latency && latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, context.RequestAborted);
         }
 
         var relative = path[fhirBase.Path.Length..];

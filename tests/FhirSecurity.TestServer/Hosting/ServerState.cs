@@ -5,6 +5,7 @@ internal sealed class ServerState
 {
     private long _tokenLifetimeTicks;
     private long _dateHeaderOffsetTicks;
+    private long _fhirLatencyTicks;
     private volatile string? _lastAuthorizationScheme;
     private volatile TokenRequestRecord? _lastTokenRequest;
     private volatile string? _lastClientCertificateSubject;
@@ -56,6 +57,17 @@ internal sealed class ServerState
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref _dateHeaderOffsetTicks));
         set => Interlocked.Exchange(ref _dateHeaderOffsetTicks, value.Ticks);
+    }
+
+    /// <summary>How long every request to a FHIR base waits before it is handled (zero: no wait).</summary>
+    public TimeSpan FhirLatency
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _fhirLatencyTicks));
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            Interlocked.Exchange(ref _fhirLatencyTicks, value.Ticks);
+        }
     }
 
     public string? LastAuthorizationScheme
