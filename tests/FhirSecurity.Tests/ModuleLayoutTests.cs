@@ -65,6 +65,32 @@ public sealed class ModuleLayoutTests : HostedEngineTest
         }
     }
 
+    [Theory]
+    [InlineData("FhirSecurity.FhirClientAuthentication", "FhirSecurity.Core.Definitions.OAuthClientAuthentication")]
+    [InlineData("FhirSecurity.FhirJwtAlgorithm", "FhirSecurity.Core.Definitions.JwtSigningAlgorithm")]
+    [InlineData("FhirSecurity.FhirTlsValidation", "FhirSecurity.Core.Definitions.TlsValidationMode")]
+    [InlineData("FhirSecurity.FhirRevocationMode", "FhirSecurity.Core.Definitions.RevocationCheckMode")]
+    [InlineData("FhirSecurity.FhirTestStatus", "FhirSecurity.Core.Diagnostics.ProbeStatus")]
+    public void Each_view_enum_has_exactly_the_members_of_its_engine_enum(string viewEnum, string engineEnum)
+    {
+        // Views map engine values by name and refuse one they lack: a member added on one side only must fail here,
+        // not show as some default in a user's console.
+        var context = new InspectionLoadContext(DependencyDir);
+        try
+        {
+            Assembly cmdlets = context.LoadFromAssemblyPath(Path.Combine(ModuleDir, "FhirSecurity.dll"));
+            Assembly engine = context.LoadFromAssemblyPath(Path.Combine(DependencyDir, "FhirSecurity.Core.dll"));
+
+            Assert.Equal(
+                Enum.GetNames(engine.GetType(engineEnum, throwOnError: true)!).Order(StringComparer.Ordinal),
+                Enum.GetNames(cmdlets.GetType(viewEnum, throwOnError: true)!).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
     [Fact]
     public void Version_has_one_source_the_manifest()
     {

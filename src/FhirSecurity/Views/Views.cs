@@ -53,7 +53,7 @@ internal static class Views
             r.Connection,
             r.Vault,
             r.BaseUri,
-            r.Steps.Select(s => new FhirConnectionTestStep(s.Name.ToString(), Enum.Parse<FhirTestStatus>(s.Status.ToString()), s.Duration, s.Detail, s.ErrorId)).ToArray(),
+            r.Steps.Select(s => new FhirConnectionTestStep(s.Name.ToString(), ByName<FhirTestStatus>(s.Status), s.Duration, s.Detail, s.ErrorId)).ToArray(),
             r.Addresses,
             r.RemoteEndPoint,
             r.TlsProtocol,
@@ -68,33 +68,34 @@ internal static class Views
             r.ClockSkew,
             r.Duration);
 
-    public static FhirClientAuthentication ToView(OAuthClientAuthentication method) => method switch
-    {
-        OAuthClientAuthentication.ClientSecretPost => FhirClientAuthentication.ClientSecretPost,
-        OAuthClientAuthentication.PrivateKeyJwt => FhirClientAuthentication.PrivateKeyJwt,
-        _ => FhirClientAuthentication.ClientSecretBasic,
-    };
+    public static FhirClientAuthentication ToView(OAuthClientAuthentication method) => ByName<FhirClientAuthentication>(method);
 
-    public static OAuthClientAuthentication ToEngine(FhirClientAuthentication method) => method switch
-    {
-        FhirClientAuthentication.ClientSecretPost => OAuthClientAuthentication.ClientSecretPost,
-        FhirClientAuthentication.PrivateKeyJwt => OAuthClientAuthentication.PrivateKeyJwt,
-        _ => OAuthClientAuthentication.ClientSecretBasic,
-    };
+    public static OAuthClientAuthentication ToEngine(FhirClientAuthentication method) => ByName<OAuthClientAuthentication>(method);
 
-    public static FhirJwtAlgorithm ToView(JwtSigningAlgorithm algorithm) => Enum.Parse<FhirJwtAlgorithm>(algorithm.ToString());
+    public static FhirJwtAlgorithm ToView(JwtSigningAlgorithm algorithm) => ByName<FhirJwtAlgorithm>(algorithm);
 
-    public static JwtSigningAlgorithm ToEngine(FhirJwtAlgorithm algorithm) => Enum.Parse<JwtSigningAlgorithm>(algorithm.ToString());
+    public static JwtSigningAlgorithm ToEngine(FhirJwtAlgorithm algorithm) => ByName<JwtSigningAlgorithm>(algorithm);
 
-    public static FhirTlsValidation ToView(TlsValidationMode mode) => (FhirTlsValidation)Enum.Parse(typeof(FhirTlsValidation), mode.ToString());
+    public static FhirTlsValidation ToView(TlsValidationMode mode) => ByName<FhirTlsValidation>(mode);
 
-    public static TlsValidationMode ToEngine(FhirTlsValidation mode) => Enum.Parse<TlsValidationMode>(mode.ToString());
+    public static TlsValidationMode ToEngine(FhirTlsValidation mode) => ByName<TlsValidationMode>(mode);
 
-    public static FhirRevocationMode ToView(RevocationCheckMode mode) => Enum.Parse<FhirRevocationMode>(mode.ToString());
+    public static FhirRevocationMode ToView(RevocationCheckMode mode) => ByName<FhirRevocationMode>(mode);
 
-    public static RevocationCheckMode ToEngine(FhirRevocationMode mode) => Enum.Parse<RevocationCheckMode>(mode.ToString());
+    public static RevocationCheckMode ToEngine(FhirRevocationMode mode) => ByName<RevocationCheckMode>(mode);
 
     /// <summary>"1.2" or "1.3" as the engine's version; the parameters' ValidateSet lets nothing else through.</summary>
     public static TlsVersion ToTlsVersion(string text)
         => TlsVersions.TryParse(text, out TlsVersion version) ? version : throw new ArgumentException($"Unknown TLS version '{text}'.", nameof(text));
+
+    /// <summary>
+    /// The member of the same name in the other layer's enum. A value the other enum lacks (a new engine value the
+    /// view was not given) is a bug to see, not a silent fallback to some default; a test keeps the pairs in step.
+    /// </summary>
+    private static T ByName<T>(Enum value)
+        where T : struct, Enum
+        => Enum.TryParse(value.ToString(), ignoreCase: false, out T mapped) && Enum.IsDefined(mapped)
+            ? mapped
+            : throw new InvalidOperationException(
+                $"{value.GetType().Name}.{value} has no {typeof(T).Name} counterpart; add it to {typeof(T).Name}.");
 }
