@@ -5,7 +5,12 @@ namespace FhirSecurity;
 /// <summary>A CA bundle as Get-FhirCaBundle and Import-FhirCaBundle show it.</summary>
 public sealed class FhirCaBundleInfo
 {
-    internal FhirCaBundleInfo(string name, IReadOnlyList<FhirCaCertificateInfo> certificates, string vault, int revision, DateTimeOffset updated)
+    internal FhirCaBundleInfo(
+        string name,
+        IReadOnlyList<FhirCaCertificateInfo> certificates,
+        string vault,
+        int revision,
+        DateTimeOffset updated)
     {
         Name = name;
         Certificates = new ReadOnlyCollection<FhirCaCertificateInfo>(certificates.ToArray());

@@ -3,7 +3,13 @@ namespace FhirSecurity;
 /// <summary>One certificate of a CA bundle.</summary>
 public sealed class FhirCaCertificateInfo
 {
-    internal FhirCaCertificateInfo(string subject, string issuer, string sha256Fingerprint, DateTimeOffset notBefore, DateTimeOffset notAfter, bool isRoot)
+    internal FhirCaCertificateInfo(
+        string subject,
+        string issuer,
+        string sha256Fingerprint,
+        DateTimeOffset notBefore,
+        DateTimeOffset notAfter,
+        bool isRoot)
     {
         Subject = subject;
         Issuer = issuer;

@@ -16,8 +16,7 @@ public sealed class FhirConnectionInfo
         bool allowUnencryptedAuthentication,
         string vault,
         int revision,
-        DateTimeOffset updated,
-        FhirConnectionTransport transport)
+        DateTimeOffset updated)
     {
         Name = name;
         BaseUri = baseUri;
@@ -32,12 +31,6 @@ public sealed class FhirConnectionInfo
         Vault = vault;
         Revision = revision;
         Updated = updated;
-        ClientCertificateSubject = transport.ClientCertificateSubject;
-        ClientCertificateThumbprint = transport.ClientCertificateThumbprint;
-        ClientCertificateNotAfter = transport.ClientCertificateNotAfter;
-        ProxyMode = transport.ProxyMode;
-        Proxy = transport.Proxy;
-        ProxyUserName = transport.ProxyUserName;
     }
 
     /// <summary>The connection name.</summary>
@@ -80,22 +73,25 @@ public sealed class FhirConnectionInfo
     public bool AllowUnencryptedAuthentication { get; }
 
     /// <summary>The subject of the TLS client certificate, or null without one.</summary>
-    public string? ClientCertificateSubject { get; }
+    public string? ClientCertificateSubject { get; internal init; }
 
     /// <summary>The SHA-1 thumbprint of the TLS client certificate, or null.</summary>
-    public string? ClientCertificateThumbprint { get; }
+    public string? ClientCertificateThumbprint { get; internal init; }
 
     /// <summary>When the TLS client certificate expires, or null.</summary>
-    public DateTimeOffset? ClientCertificateNotAfter { get; }
+    public DateTimeOffset? ClientCertificateNotAfter { get; internal init; }
 
-    /// <summary>How servers are reached: System (the system or environment proxy), None (directly) or Explicit (<see cref="Proxy"/>).</summary>
-    public string ProxyMode { get; }
+    /// <summary>
+    /// How servers are reached: System (the system or environment proxy), None (directly) or Explicit
+    /// (<see cref="Proxy"/>).
+    /// </summary>
+    public string ProxyMode { get; internal init; } = "System";
 
     /// <summary>The explicit proxy URL, or null.</summary>
-    public Uri? Proxy { get; }
+    public Uri? Proxy { get; internal init; }
 
     /// <summary>The user name for the explicit proxy, or null (the password is never shown).</summary>
-    public string? ProxyUserName { get; }
+    public string? ProxyUserName { get; internal init; }
 
     /// <summary>The vault that holds the connection.</summary>
     public string Vault { get; }
@@ -109,12 +105,3 @@ public sealed class FhirConnectionInfo
     /// <inheritdoc />
     public override string ToString() => Name;
 }
-
-/// <summary>The transport part of a connection view: what identifies the client certificate and the proxy, no secrets.</summary>
-internal sealed record FhirConnectionTransport(
-    string? ClientCertificateSubject,
-    string? ClientCertificateThumbprint,
-    DateTimeOffset? ClientCertificateNotAfter,
-    string ProxyMode,
-    Uri? Proxy,
-    string? ProxyUserName);

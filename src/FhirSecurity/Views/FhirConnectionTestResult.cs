@@ -94,14 +94,17 @@ public sealed class FhirConnectionTestResult
     /// <summary>The CapabilityStatement's software name and version.</summary>
     public string? Software { get; }
 
-    /// <summary>The server's clock minus this machine's (positive: the server is ahead), from its Date header.</summary>
+    /// <summary>
+    /// The server's clock minus this machine's (positive: the server is ahead), from its Date header.
+    /// </summary>
     public TimeSpan? ClockSkew { get; }
 
     /// <summary>How long the whole test took.</summary>
     public TimeSpan Duration { get; }
 
     /// <summary>The step named <paramref name="name"/> (Dns, Tcp, Tls, Token, Metadata, Clock), or null.</summary>
-    public FhirConnectionTestStep? Step(string name) => Steps.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+    public FhirConnectionTestStep? Step(string name)
+        => Steps.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <inheritdoc />
     public override string ToString() => $"{Connection}: {(Passed ? "Passed" : "Failed")}";

@@ -3,7 +3,8 @@ namespace FhirSecurity;
 /// <summary>One step of Test-FhirConnection: DNS, TCP, TLS, Token, Metadata or Clock.</summary>
 public sealed class FhirConnectionTestStep
 {
-    internal FhirConnectionTestStep(string name, FhirTestStatus status, TimeSpan duration, string detail, string? errorId)
+    internal FhirConnectionTestStep(
+        string name, FhirTestStatus status, TimeSpan duration, string detail, string? errorId)
     {
         Name = name;
         Status = status;

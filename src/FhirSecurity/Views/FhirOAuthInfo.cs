@@ -2,7 +2,9 @@ using System.Collections.ObjectModel;
 
 namespace FhirSecurity;
 
-/// <summary>An OAuth definition as Get-FhirOAuth shows it. The client secret and the private key are never part of it.</summary>
+/// <summary>
+/// An OAuth definition as Get-FhirOAuth shows it. The client secret and the private key are never part of it.
+/// </summary>
 public sealed class FhirOAuthInfo
 {
     internal FhirOAuthInfo(
@@ -39,10 +41,15 @@ public sealed class FhirOAuthInfo
     /// <summary>How the client authenticates to the token endpoint.</summary>
     public FhirClientAuthentication ClientAuthentication { get; }
 
-    /// <summary>The redaction mark when the client has a secret (the secret stays in the vault); null when it uses a key.</summary>
+    /// <summary>
+    /// The redaction mark when the client has a secret (the secret stays in the vault); null when it uses a key.
+    /// </summary>
     public string? ClientSecret => HasClientSecret ? Redaction.Mark : null;
 
-    /// <summary>What the private key is (<c>RSA 3072</c>, <c>ECDSA P-384</c>), never the key itself; null for the secret methods.</summary>
+    /// <summary>
+    /// What the private key is (<c>RSA 3072</c>, <c>ECDSA P-384</c>), never the key itself; null for the secret
+    /// methods.
+    /// </summary>
     public string? PrivateKey { get; internal init; }
 
     /// <summary>The algorithm client assertions are signed with (PrivateKeyJwt), or null.</summary>

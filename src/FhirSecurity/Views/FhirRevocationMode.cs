@@ -9,7 +9,10 @@ public enum FhirRevocationMode
     /// </summary>
     NoCheck,
 
-    /// <summary>Fetch CRLs or ask OCSP responders; a chain whose status cannot be learnt is refused. Recommended where the CA publishes revocation data.</summary>
+    /// <summary>
+    /// Fetch CRLs or ask OCSP responders; a chain whose status cannot be learnt is refused. Recommended where the CA
+    /// publishes revocation data.
+    /// </summary>
     Online,
 
     /// <summary>Only revocation data already cached on this machine; a chain without it is refused.</summary>

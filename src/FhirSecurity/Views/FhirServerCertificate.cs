@@ -3,7 +3,8 @@ namespace FhirSecurity;
 /// <summary>A certificate a server presented in the TLS handshake.</summary>
 public sealed class FhirServerCertificate
 {
-    internal FhirServerCertificate(string subject, string issuer, DateTimeOffset notBefore, DateTimeOffset notAfter, string sha256Fingerprint)
+    internal FhirServerCertificate(
+        string subject, string issuer, DateTimeOffset notBefore, DateTimeOffset notAfter, string sha256Fingerprint)
     {
         Subject = subject;
         Issuer = issuer;

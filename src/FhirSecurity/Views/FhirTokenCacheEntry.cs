@@ -5,7 +5,16 @@ namespace FhirSecurity;
 /// <summary>One OAuth client's entry in the process's token cache. The token itself is never part of it.</summary>
 public sealed class FhirTokenCacheEntry
 {
-    internal FhirTokenCacheEntry(string oAuth, Uri tokenUrl, string clientId, IReadOnlyList<string> scope, string? grantedScope, DateTimeOffset? issuedAt, DateTimeOffset? expiresAt, DateTimeOffset? refreshAfter, int fetches)
+    internal FhirTokenCacheEntry(
+        string oAuth,
+        Uri tokenUrl,
+        string clientId,
+        IReadOnlyList<string> scope,
+        string? grantedScope,
+        DateTimeOffset? issuedAt,
+        DateTimeOffset? expiresAt,
+        DateTimeOffset? refreshAfter,
+        int fetches)
     {
         OAuth = oAuth;
         TokenUrl = tokenUrl;

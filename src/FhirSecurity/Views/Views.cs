@@ -17,13 +17,24 @@ internal static class Views
     };
 
     public static FhirBasicAuthInfo Of(BasicAuthDefinition d, string vault)
-        => new(d.Name, d.UserName, vault, d.Revision, d.Updated);
+        => new(name: d.Name, userName: d.UserName, vault: vault, revision: d.Revision, updated: d.Updated);
 
     public static FhirOAuthInfo Of(OAuthDefinition d, string vault)
-        => new(d.Name, d.TokenUrl, d.ClientId, ToView(d.ClientAuthentication), d.Scopes, d.ExtraParameters, vault, d.Revision, d.Updated)
+        => new(
+            name: d.Name,
+            tokenUrl: d.TokenUrl,
+            clientId: d.ClientId,
+            clientAuthentication: ToView(d.ClientAuthentication),
+            scope: d.Scopes,
+            extraParameter: d.ExtraParameters,
+            vault: vault,
+            revision: d.Revision,
+            updated: d.Updated)
         {
             HasClientSecret = d.ClientSecret is not null,
-            PrivateKey = d.ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt ? d.LoadKey().Description : null,
+            PrivateKey = d.ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt
+                ? d.LoadKey().Description
+                : null,
             Algorithm = d.Algorithm is { } algorithm ? ToView(algorithm) : null,
             KeyId = d.KeyId,
             JwksUrl = d.JwksUrl,
@@ -32,45 +43,77 @@ internal static class Views
 
     public static FhirCaBundleInfo Of(CaBundleDefinition d, CaBundle bundle, string vault)
         => new(
-            d.Name,
-            bundle.Certificates.Select(c => new FhirCaCertificateInfo(c.Subject, c.Issuer, c.Sha256Fingerprint, c.NotBefore, c.NotAfter, c.IsRoot)).ToArray(),
-            vault,
-            d.Revision,
-            d.Updated);
+            name: d.Name,
+            certificates: bundle.Certificates.Select(c => new FhirCaCertificateInfo(
+                subject: c.Subject,
+                issuer: c.Issuer,
+                sha256Fingerprint: c.Sha256Fingerprint,
+                notBefore: c.NotBefore,
+                notAfter: c.NotAfter,
+                isRoot: c.IsRoot)).ToArray(),
+            vault: vault,
+            revision: d.Revision,
+            updated: d.Updated);
 
     public static FhirConnectionInfo Of(ConnectionDefinition d, string vault)
-        => new(d.Name, d.BaseUri, d.BasicAuth, d.OAuth, ToView(d.TlsValidation), d.CaBundle, TlsVersions.ToText(d.MinimumTlsVersion), ToView(d.RevocationMode), d.TimeoutSec, d.AllowUnencryptedAuthentication, vault, d.Revision, d.Updated,
-            new FhirConnectionTransport(
-                d.ClientCertificate?.Subject,
-                d.ClientCertificate?.Thumbprint,
-                d.ClientCertificate?.NotAfter,
-                d.Proxy.Mode.ToString(),
-                d.Proxy.Address,
-                d.Proxy.UserName));
+        => new(
+            name: d.Name,
+            baseUri: d.BaseUri,
+            basicAuth: d.BasicAuth,
+            oAuth: d.OAuth,
+            tlsValidation: ToView(d.TlsValidation),
+            caBundle: d.CaBundle,
+            minimumTlsVersion: TlsVersions.ToText(d.MinimumTlsVersion),
+            revocationMode: ToView(d.RevocationMode),
+            timeoutSec: d.TimeoutSec,
+            allowUnencryptedAuthentication: d.AllowUnencryptedAuthentication,
+            vault: vault,
+            revision: d.Revision,
+            updated: d.Updated)
+        {
+            ClientCertificateSubject = d.ClientCertificate?.Subject,
+            ClientCertificateThumbprint = d.ClientCertificate?.Thumbprint,
+            ClientCertificateNotAfter = d.ClientCertificate?.NotAfter,
+            ProxyMode = d.Proxy.Mode.ToString(),
+            Proxy = d.Proxy.Address,
+            ProxyUserName = d.Proxy.UserName,
+        };
 
     public static FhirConnectionTestResult Of(ProbeReport r)
         => new(
-            r.Connection,
-            r.Vault,
-            r.BaseUri,
-            r.Steps.Select(s => new FhirConnectionTestStep(s.Name.ToString(), ByName<FhirTestStatus>(s.Status), s.Duration, s.Detail, s.ErrorId)).ToArray(),
-            r.Addresses,
-            r.RemoteEndPoint,
-            r.TlsProtocol,
-            r.CipherSuite,
-            ToView(r.TlsValidation),
-            r.ServerCertificates.Select(c => new FhirServerCertificate(c.Subject, c.Issuer, c.NotBefore, c.NotAfter, c.Sha256Fingerprint)).ToArray(),
-            r.TokenEndpoint,
-            r.GrantedScopes,
-            r.TokenLifetime,
-            r.FhirVersion,
-            r.Software,
-            r.ClockSkew,
-            r.Duration);
+            connection: r.Connection,
+            vault: r.Vault,
+            baseUri: r.BaseUri,
+            steps: r.Steps.Select(s => new FhirConnectionTestStep(
+                name: s.Name.ToString(),
+                status: ByName<FhirTestStatus>(s.Status),
+                duration: s.Duration,
+                detail: s.Detail,
+                errorId: s.ErrorId)).ToArray(),
+            addresses: r.Addresses,
+            remoteEndPoint: r.RemoteEndPoint,
+            tlsProtocol: r.TlsProtocol,
+            cipherSuite: r.CipherSuite,
+            tlsValidation: ToView(r.TlsValidation),
+            serverCertificates: r.ServerCertificates.Select(c => new FhirServerCertificate(
+                subject: c.Subject,
+                issuer: c.Issuer,
+                notBefore: c.NotBefore,
+                notAfter: c.NotAfter,
+                sha256Fingerprint: c.Sha256Fingerprint)).ToArray(),
+            tokenEndpoint: r.TokenEndpoint,
+            grantedScopes: r.GrantedScopes,
+            tokenLifetime: r.TokenLifetime,
+            fhirVersion: r.FhirVersion,
+            software: r.Software,
+            clockSkew: r.ClockSkew,
+            duration: r.Duration);
 
-    public static FhirClientAuthentication ToView(OAuthClientAuthentication method) => ByName<FhirClientAuthentication>(method);
+    public static FhirClientAuthentication ToView(OAuthClientAuthentication method)
+        => ByName<FhirClientAuthentication>(method);
 
-    public static OAuthClientAuthentication ToEngine(FhirClientAuthentication method) => ByName<OAuthClientAuthentication>(method);
+    public static OAuthClientAuthentication ToEngine(FhirClientAuthentication method)
+        => ByName<OAuthClientAuthentication>(method);
 
     public static FhirJwtAlgorithm ToView(JwtSigningAlgorithm algorithm) => ByName<FhirJwtAlgorithm>(algorithm);
 
@@ -84,9 +127,13 @@ internal static class Views
 
     public static RevocationCheckMode ToEngine(FhirRevocationMode mode) => ByName<RevocationCheckMode>(mode);
 
-    /// <summary>"1.2" or "1.3" as the engine's version; the parameters' ValidateSet lets nothing else through.</summary>
+    /// <summary>
+    /// "1.2" or "1.3" as the engine's version; the parameters' ValidateSet lets nothing else through.
+    /// </summary>
     public static TlsVersion ToTlsVersion(string text)
-        => TlsVersions.TryParse(text, out TlsVersion version) ? version : throw new ArgumentException($"Unknown TLS version '{text}'.", nameof(text));
+        => TlsVersions.TryParse(text, out TlsVersion version)
+            ? version
+            : throw new ArgumentException($"Unknown TLS version '{text}'.", nameof(text));
 
     /// <summary>
     /// The member of the same name in the other layer's enum. A value the other enum lacks (a new engine value the
