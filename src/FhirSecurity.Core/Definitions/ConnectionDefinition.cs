@@ -1,3 +1,4 @@
+using FhirSecurity.Core.Definitions.Edits;
 using FhirSecurity.Core.Errors;
 using FhirSecurity.Core.Tls;
 
@@ -107,14 +108,18 @@ public sealed record ConnectionDefinition : Definition
             DefinitionName.Validate(OAuth, DefinitionKind.OAuth);
         }
 
-        if (TlsValidation == TlsValidationMode.CustomBundle && CaBundle is null)
+        switch (TlsValidationChoice.Check(TlsValidation, CaBundle))
         {
-            throw Invalid(ErrorIds.ConnectionCaBundleRequired, "TLS validation 'CustomBundle' needs a CA bundle: pass -CaBundle with the name of a bundle made by Import-FhirCaBundle.");
-        }
-
-        if (TlsValidation != TlsValidationMode.CustomBundle && CaBundle is not null)
-        {
-            throw Invalid(ErrorIds.ConnectionCaBundleUnused, $"A CA bundle is only used with -TlsValidation CustomBundle, and this connection uses '{TlsValidation}'. Pass -TlsValidation CustomBundle, or leave -CaBundle out.");
+            case TlsBundleProblem.BundleRequired:
+                throw Invalid(
+                    ErrorIds.ConnectionCaBundleRequired,
+                    "TLS validation 'CustomBundle' needs a CA bundle: pass -CaBundle with the name of a bundle made by"
+                    + " Import-FhirCaBundle.");
+            case TlsBundleProblem.BundleUnused:
+                throw Invalid(
+                    ErrorIds.ConnectionCaBundleUnused,
+                    "A CA bundle is only used with -TlsValidation CustomBundle, and this connection uses"
+                    + $" '{TlsValidation}'. Pass -TlsValidation CustomBundle, or leave -CaBundle out.");
         }
 
         if (CaBundle is not null)

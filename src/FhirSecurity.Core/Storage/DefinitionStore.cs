@@ -1,4 +1,5 @@
 using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Definitions.Edits;
 using FhirSecurity.Core.Errors;
 
 namespace FhirSecurity.Core.Storage;
@@ -153,7 +154,15 @@ public sealed class DefinitionStore
         return new StoredDefinition<T>(definition with { Revision = revision, Updated = _clock.GetUtcNow() }, target);
     }
 
-    /// <summary>Writes a definition prepared by <see cref="PrepareCreate{T}"/> or <see cref="PrepareUpdate{T}"/>.</summary>
+    /// <summary>
+    /// <see cref="PrepareCreate{T}(T, string?, bool)"/> for what a New- command was given: the edit's rules make the
+    /// definition, and nothing is read from a vault before they pass.
+    /// </summary>
+    public StoredDefinition<T> PrepareCreate<T>(string name, IDefinitionEdit<T> edit, string? vault, bool force)
+        where T : Definition
+        => PrepareCreate(edit.Create(name), vault, force);
+
+    /// <summary>Writes a definition a <c>PrepareCreate</c> or <c>PrepareUpdate</c> overload checked.</summary>
     public StoredDefinition<T> Commit<T>(StoredDefinition<T> prepared)
         where T : Definition
     {
@@ -182,6 +191,13 @@ public sealed class DefinitionStore
         CheckReferences(changed, target);
         return new StoredDefinition<T>(changed, target);
     }
+
+    /// <summary>
+    /// <see cref="PrepareUpdate{T}(DefinitionKind, string, string?, Func{T, T})"/> with a Set- command's edit.
+    /// </summary>
+    public StoredDefinition<T> PrepareUpdate<T>(string name, IDefinitionEdit<T> edit, string? vault)
+        where T : Definition
+        => PrepareUpdate<T>(edit.Kind, name, vault, edit.ApplyTo);
 
     /// <summary>
     /// Removes a definition from the chosen vault. Refuses (<c>DefinitionInUse</c>) while a connection in that

@@ -1,57 +1,46 @@
 using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Definitions.Edits;
 using FhirSecurity.Core.Storage;
 
 namespace FhirSecurity.Commands;
 
 /// <summary>
-/// The write steps the New-/Set- cmdlets of every kind share. Kept out of the public cmdlet classes: PowerShell
+/// The one write path of the New-/Set- cmdlets of every kind. Kept out of the public cmdlet classes: PowerShell
 /// loads every exported type while it imports the module, before the engine's load context exists, so exported
 /// types must not need engine types to load.
 /// </summary>
 internal static class DefinitionWrites
 {
     /// <summary>
-    /// The New-/Import- step every kind shares: every check (so -WhatIf reports a write that would succeed), then ask (ShouldProcess), write, and with
-    /// -PassThru show the result. Returns null when the user declined (-WhatIf, -Confirm).
+    /// Makes (New-, Import-: <paramref name="force"/> given) or changes (Set-: <paramref name="force"/> null) the
+    /// definition <paramref name="name"/> by <paramref name="edit"/>: every check first, so -WhatIf and -Confirm
+    /// are asked only about a write that would succeed; then ask (ShouldProcess), write, and with -PassThru show the
+    /// result. Returns null when the user declined.
     /// </summary>
-    public static StoredDefinition<T>? CreateDefinition<T>(this FhirCommand cmdlet, T definition, bool force, bool passThru)
+    public static StoredDefinition<T>? WriteDefinition<T>(
+        this FhirCommand cmdlet,
+        string name,
+        IDefinitionEdit<T> edit,
+        bool? force,
+        bool passThru,
+        string? action = null)
         where T : Definition
     {
-        StoredDefinition<T> pending = cmdlet.Store.PrepareCreate(definition, cmdlet.Vault, force);
-        if (!cmdlet.ShouldProcess($"{definition.Kind.Describe()} '{definition.Name}' in vault '{pending.Vault}'", pending.Definition.Revision > 1 ? "Replace" : "Create"))
+        StoredDefinition<T> pending = force is { } replace
+            ? cmdlet.Store.PrepareCreate(name, edit, cmdlet.Vault, replace)
+            : cmdlet.Store.PrepareUpdate(name, edit, cmdlet.Vault);
+        action ??= force is null ? "Update" : pending.Definition.Revision > 1 ? "Replace" : "Create";
+        if (!cmdlet.ShouldProcess($"{edit.Kind.Describe()} '{name}' in vault '{pending.Vault}'", action))
         {
             return null;
         }
 
         StoredDefinition<T> stored = cmdlet.Store.Commit(pending);
-        WritePassThru(cmdlet, stored, passThru);
-        return stored;
-    }
-
-    /// <summary>
-    /// The Set- step every kind shares: choose the vault, ask, apply <paramref name="change"/> to the stored
-    /// definition (checked and written by the store), and with -PassThru show the result.
-    /// </summary>
-    public static StoredDefinition<T>? UpdateDefinition<T>(this FhirCommand cmdlet, DefinitionKind kind, string name, Func<T, T> change, bool passThru, string action = "Update")
-        where T : Definition
-    {
-        StoredDefinition<T> pending = cmdlet.Store.PrepareUpdate(kind, name, cmdlet.Vault, change);
-        if (!cmdlet.ShouldProcess($"{kind.Describe()} '{name}' in vault '{pending.Vault}'", action))
-        {
-            return null;
-        }
-
-        StoredDefinition<T> stored = cmdlet.Store.Commit(pending);
-        WritePassThru(cmdlet, stored, passThru);
-        return stored;
-    }
-
-    private static void WritePassThru<T>(FhirCommand cmdlet, StoredDefinition<T> stored, bool passThru)
-        where T : Definition
-    {
         if (passThru)
         {
             cmdlet.WriteObject(Views.Of(stored.Definition, stored.Vault));
         }
+
+        return stored;
     }
 }

@@ -2,7 +2,10 @@ using System.Management.Automation;
 
 namespace FhirSecurity.Commands;
 
-/// <summary>New-Fhir* and Import-FhirCaBundle: the name of the new definition, -Force and -PassThru.</summary>
+/// <summary>
+/// New-FhirBasicAuth: the name of the new definition, -Force and -PassThru. The kinds whose New- and Set- share
+/// parameters derive from a base of their own (ConnectionWriteCommand, OAuthWriteCommand, CaBundleWriteCommand).
+/// </summary>
 public abstract class NewDefinitionCommand : FhirCommand
 {
     /// <summary>The definition's name (letters, digits, hyphens).</summary>

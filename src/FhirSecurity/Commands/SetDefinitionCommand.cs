@@ -2,7 +2,9 @@ using System.Management.Automation;
 
 namespace FhirSecurity.Commands;
 
-/// <summary>Set-Fhir*: the name of the definition to change, and -PassThru.</summary>
+/// <summary>
+/// Set-FhirBasicAuth: the name of the definition to change, and -PassThru (see <see cref="NewDefinitionCommand"/>).
+/// </summary>
 public abstract class SetDefinitionCommand : FhirCommand
 {
     /// <summary>The definition's name.</summary>

@@ -1,6 +1,5 @@
 using System.Management.Automation;
-using FhirSecurity.Core.Definitions;
-using FhirSecurity.Core.Secrets;
+using FhirSecurity.Core.Definitions.Edits;
 
 namespace FhirSecurity.Commands;
 
@@ -16,14 +15,6 @@ public sealed class NewFhirBasicAuthCommand : NewDefinitionCommand
 
     /// <inheritdoc />
     protected override void ProcessRecord()
-        => Run(() =>
-        {
-            var definition = new BasicAuthDefinition
-            {
-                Name = Name,
-                UserName = Credential.UserName,
-                Password = new SecretValue(Credential.GetNetworkCredential().Password),
-            };
-            this.CreateDefinition(definition, Force, PassThru);
-        });
+        => Run(() => this.WriteDefinition(
+            Name, BasicAuthEdit.From(SecureStrings.ToCredential(Credential)!), Force, PassThru));
 }

@@ -1,8 +1,6 @@
 using System.Management.Automation;
-using System.Net;
 using System.Security;
-using FhirSecurity.Core.Definitions;
-using FhirSecurity.Core.Secrets;
+using FhirSecurity.Core.Definitions.Edits;
 
 namespace FhirSecurity.Commands;
 
@@ -32,20 +30,15 @@ public sealed class SetFhirBasicAuthCommand : SetDefinitionCommand
     protected override void ProcessRecord()
         => Run(() =>
         {
-            string? userName = ParameterSetName == CredentialSet ? Credential.UserName : UserName;
-            string? password = ParameterSetName == CredentialSet
-                ? Credential.GetNetworkCredential().Password
-                : Password is null ? null : new NetworkCredential(string.Empty, Password).Password;
-            if (userName is null && password is null)
+            BasicAuthEdit edit = ParameterSetName == CredentialSet
+                ? BasicAuthEdit.From(SecureStrings.ToCredential(Credential)!)
+                : new BasicAuthEdit { UserName = UserName, Password = SecureStrings.ToSecret(Password) };
+            if (edit.IsEmpty)
             {
                 WriteWarning($"Nothing to change for Basic Auth definition '{Name}': pass -Password, -UserName or -Credential.");
                 return;
             }
 
-            this.UpdateDefinition<BasicAuthDefinition>(DefinitionKind.BasicAuth, Name, current => current with
-            {
-                UserName = userName ?? current.UserName,
-                Password = password is null ? current.Password : new SecretValue(password),
-            }, PassThru);
+            this.WriteDefinition(Name, edit, force: null, PassThru);
         });
 }

@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using FhirSecurity.Core.Definitions;
-using FhirSecurity.Core.Tls;
 
 namespace FhirSecurity.Commands;
 
@@ -10,25 +8,16 @@ namespace FhirSecurity.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Import, "FhirCaBundle", SupportsShouldProcess = true, DefaultParameterSetName = CaBundleSource.PathSet)]
 [OutputType(typeof(FhirCaBundleInfo))]
-public sealed class ImportFhirCaBundleCommand : NewDefinitionCommand
+public sealed class ImportFhirCaBundleCommand : CaBundleWriteCommand
 {
-    /// <summary>A PEM file.</summary>
-    [Parameter(Mandatory = true, Position = 1, ParameterSetName = CaBundleSource.PathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    public string Path { get; set; } = string.Empty;
+    /// <summary>The bundle's name (letters, digits, hyphens).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string Name { get; set; } = string.Empty;
 
-    /// <summary>PEM text.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = CaBundleSource.PemSet)]
-    public string Pem { get; set; } = string.Empty;
+    /// <summary>Replaces a CA bundle of the same name in that vault.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-        => Run(() =>
-        {
-            CaBundle bundle = CaBundleSource.Read(this, ParameterSetName == CaBundleSource.PathSet ? Path : null, Pem);
-            if (this.CreateDefinition(new CaBundleDefinition { Name = Name, Pem = bundle.Pem }, Force, PassThru) is not null)
-            {
-                CaBundleSource.Report(this, Name, bundle);
-            }
-        });
+    protected override void ProcessRecord() => Run(() => CaBundleSource.Write(this, Name, Force));
 }

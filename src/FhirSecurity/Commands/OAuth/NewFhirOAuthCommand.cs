@@ -1,8 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Security;
-using FhirSecurity.Core.Auth;
-using FhirSecurity.Core.Definitions;
+using FhirSecurity.Core.Definitions.Edits;
 
 namespace FhirSecurity.Commands;
 
@@ -12,16 +10,26 @@ namespace FhirSecurity.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "FhirOAuth", SupportsShouldProcess = true, DefaultParameterSetName = TokenUrlSet)]
 [OutputType(typeof(FhirOAuthInfo))]
-public sealed class NewFhirOAuthCommand : NewDefinitionCommand
+public sealed class NewFhirOAuthCommand : OAuthWriteCommand
 {
     private const string TokenUrlSet = "TokenUrl";
     private const string DiscoverSet = "Discover";
+
+    /// <summary>The definition's name (letters, digits, hyphens).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Replaces an OAuth definition of the same name in that vault.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     /// <summary>The token endpoint (https://).</summary>
     [Parameter(Mandatory = true, ParameterSetName = TokenUrlSet, ValueFromPipelineByPropertyName = true)]
     public Uri TokenUrl { get; set; } = null!;
 
-    /// <summary>The FHIR base URL whose .well-known/smart-configuration names the token endpoint (with -Discover).</summary>
+    /// <summary>
+    /// The FHIR base URL whose .well-known/smart-configuration names the token endpoint (with -Discover).
+    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = DiscoverSet)]
     public Uri FhirBaseUri { get; set; } = null!;
 
@@ -29,7 +37,9 @@ public sealed class NewFhirOAuthCommand : NewDefinitionCommand
     [Parameter(Mandatory = true, ParameterSetName = DiscoverSet)]
     public SwitchParameter Discover { get; set; }
 
-    /// <summary>How the discovery call validates the server certificate. Default: Default, or CustomBundle with -CaBundle.</summary>
+    /// <summary>
+    /// How the discovery call validates the server certificate. Default: Default, or CustomBundle with -CaBundle.
+    /// </summary>
     [Parameter(ParameterSetName = DiscoverSet)]
     public FhirTlsValidation TlsValidation { get; set; }
 
@@ -43,37 +53,11 @@ public sealed class NewFhirOAuthCommand : NewDefinitionCommand
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     public string ClientId { get; set; } = string.Empty;
 
-    /// <summary>The client secret (ClientSecretBasic, ClientSecretPost).</summary>
-    [Parameter]
-    public SecureString? ClientSecret { get; set; }
-
-    /// <summary>A PEM file with the private key (PrivateKeyJwt).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? PrivateKeyPath { get; set; }
-
-    /// <summary>The PEM private key as text (PrivateKeyJwt).</summary>
-    [Parameter]
-    public SecureString? PrivateKey { get; set; }
-
-    /// <summary>RS384 or ES384. Default: RS384 for an RSA key, ES384 for an EC key.</summary>
-    [Parameter]
-    public FhirJwtAlgorithm? Algorithm { get; set; }
-
-    /// <summary>The key id (kid) the server registered the public key under (PrivateKeyJwt).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? KeyId { get; set; }
-
-    /// <summary>The URL of the client's JWKS, sent as jku (optional, PrivateKeyJwt).</summary>
-    [Parameter]
-    public Uri? JwksUrl { get; set; }
-
     /// <summary>Scopes to request, e.g. system/Patient.rs.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string[] Scope { get; set; } = [];
 
-    /// <summary>How the client authenticates. Default: PrivateKeyJwt when a key is given, else ClientSecretBasic.</summary>
+    /// <summary>How the client authenticates. Default: PrivateKeyJwt with a key, else ClientSecretBasic.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public FhirClientAuthentication ClientAuthentication { get; set; } = FhirClientAuthentication.ClientSecretBasic;
 
@@ -86,41 +70,24 @@ public sealed class NewFhirOAuthCommand : NewDefinitionCommand
         => Run(() =>
         {
             bool discover = ParameterSetName == DiscoverSet;
-            // Checked before anything else, so a bad base URL is named as such.
-            Uri tokenUrl = discover ? SmartDiscovery.ConfigurationUri(FhirBaseUri) : TokenUrl;
-            ClientKey? key = OAuthKeySource.Read(this, PrivateKeyPath, PrivateKey, Name);
-            bool keySettings = key is not null || Algorithm is not null || KeyId is not null || JwksUrl is not null;
-            OAuthClientAuthentication method = IsBound(nameof(ClientAuthentication)) ? Views.ToEngine(ClientAuthentication)
-                : keySettings ? OAuthClientAuthentication.PrivateKeyJwt
-                : OAuthClientAuthentication.ClientSecretBasic;
-            var definition = new OAuthDefinition
+            // The stand-in token URL comes first, so a bad base URL is named as such.
+            OAuthEdit target = discover ? OAuthEdit.Discovering(FhirBaseUri) : new OAuthEdit { TokenUrl = TokenUrl };
+            OAuthEdit edit = OAuthKeySource.Edit(this, Name) with
             {
-                Name = Name,
-                TokenUrl = tokenUrl,
+                TokenUrl = target.TokenUrl,
                 ClientId = ClientId,
-                ClientSecret = SecureStrings.ToSecret(ClientSecret),
-                ClientAuthentication = method,
-                PrivateKey = key?.Pem,
-                Algorithm = Algorithm is { } algorithm ? Views.ToEngine(algorithm) : key?.DefaultAlgorithm,
-                KeyId = KeyId,
-                JwksUrl = JwksUrl,
                 Scopes = Scope,
+                ClientAuthentication
+                    = IsBound(nameof(ClientAuthentication)) ? Views.ToEngine(ClientAuthentication) : null,
                 ExtraParameters = OAuthParameters.FromHashtable(ExtraParameter, Name),
+                DiscoveryTlsValidation = IsBound(nameof(TlsValidation)) ? Views.ToEngine(TlsValidation) : null,
+                DiscoveryCaBundle = CaBundle,
             };
-
             if (discover)
             {
-                // Every local rule first: the network is asked only about a definition that could be saved.
-                definition.Validate();
-                SmartConfiguration smart = OAuthDiscovery.Discover(this, FhirBaseUri, IsBound(nameof(TlsValidation)) ? TlsValidation : null, CaBundle, Name);
-                foreach (string warning in smart.Check(method, definition.Algorithm, Name))
-                {
-                    WriteWarning(warning);
-                }
-
-                definition = definition with { TokenUrl = smart.TokenEndpoint, DiscoveredFrom = FhirBaseUri };
+                edit = OAuthDiscovery.Discover(this, edit, FhirBaseUri, Name);
             }
 
-            this.CreateDefinition(definition, Force, PassThru);
+            this.WriteDefinition(Name, edit, Force, PassThru);
         });
 }

@@ -1,20 +1,39 @@
 using System.Management.Automation;
 using System.Security;
 using FhirSecurity.Core.Auth;
+using FhirSecurity.Core.Definitions.Edits;
 using FhirSecurity.Core.Errors;
 using FhirSecurity.Core.Secrets;
 
 namespace FhirSecurity.Commands;
 
-/// <summary>Reads the private key a user gives to New-FhirOAuth or Set-FhirOAuth: a PEM file or PEM text.</summary>
+/// <summary>
+/// The secret and key parameters New-FhirOAuth and Set-FhirOAuth share, as the engine's OAuth edit: the private key
+/// read from a PEM file or PEM text.
+/// </summary>
 internal static class OAuthKeySource
 {
+    /// <summary>
+    /// The edit the shared parameters give, the key read and parsed; <paramref name="removeJwksUrl"/> is
+    /// Set-FhirOAuth -JwksUrl $null.
+    /// </summary>
+    public static OAuthEdit Edit(OAuthWriteCommand cmdlet, string name, bool removeJwksUrl = false)
+        => new()
+        {
+            ClientSecret = SecureStrings.ToSecret(cmdlet.ClientSecret),
+            Key = Read(cmdlet, cmdlet.PrivateKeyPath, cmdlet.PrivateKey, name),
+            Algorithm = cmdlet.Algorithm is { } algorithm ? Views.ToEngine(algorithm) : null,
+            KeyId = cmdlet.KeyId,
+            JwksUrl = cmdlet.JwksUrl,
+            RemoveJwksUrl = removeJwksUrl,
+        };
+
     /// <summary>
     /// The key from <paramref name="path"/> (resolved like any PowerShell path, relative to the current location) or
     /// from <paramref name="pem"/>, parsed and re-encoded as PKCS#8; null when neither is given. Both at once is
     /// <c>OAuthClientCredentialConflict</c>.
     /// </summary>
-    public static ClientKey? Read(PSCmdlet cmdlet, string? path, SecureString? pem, string definitionName)
+    private static ClientKey? Read(PSCmdlet cmdlet, string? path, SecureString? pem, string definitionName)
     {
         if (path is not null && pem is not null)
         {
