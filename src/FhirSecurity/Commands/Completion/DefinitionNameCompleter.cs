@@ -6,13 +6,19 @@ using FhirSecurity.Core.Definitions;
 namespace FhirSecurity.Commands;
 
 /// <summary>
-/// Completes -Name of the Get-, Set- and Remove- cmdlets, whose shared base class declares it: the kind is the
-/// command's noun (Get-FhirOAuth: OAuth definitions), so one attribute serves all twelve cmdlets.
+/// Completes -Name of the Get-, Set- and Remove- cmdlets (declared by GetDefinitionCommand, SetDefinitionCommand and
+/// RemoveDefinitionCommand, and by the Set- cmdlets of the kinds with a base of their own): the kind is the
+/// command's noun (Get-FhirOAuth: OAuth definitions), so one completer serves every kind.
 /// </summary>
 public sealed class DefinitionNameCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName,
+        string parameterName,
+        string wordToComplete,
+        CommandAst commandAst,
+        IDictionary fakeBoundParameters)
         => KindOf(commandName) is { } kind
             ? NameCompletion.Definitions(kind, wordToComplete, fakeBoundParameters)
             : [];
