@@ -183,7 +183,13 @@ public sealed class ConnectionProbe
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            return Failed(ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, FailureCategory.OperationTimeout, $"resolving the host name '{DialHost}' took longer than {Seconds(_options.Timeout)} s. Check this machine's DNS servers.");
+            return Failed(
+                ProbeStepName.Dns,
+                watch,
+                ErrorIds.ConnectionTestDnsFailed,
+                FailureCategory.OperationTimeout,
+                $"resolving the host name '{DialHost}' took longer than {Durations.Seconds(_options.Timeout)} s."
+                + " Check this machine's DNS servers.");
         }
     }
 
@@ -224,7 +230,14 @@ public sealed class ConnectionProbe
                 await stream.DisposeAsync().ConfigureAwait(false);
             }
 
-            return (Failed(ProbeStepName.Tcp, watch, ErrorIds.ConnectionTestTcpFailed, FailureCategory.OperationTimeout, $"connecting to port {DialPort} of {DialHost}{(Proxy is null ? string.Empty : " (the proxy) and opening the tunnel")} took longer than {Seconds(_options.Timeout)} s: a firewall may be dropping the connection."), null);
+            string tunnel = Proxy is null ? string.Empty : " (the proxy) and opening the tunnel";
+            return (Failed(
+                ProbeStepName.Tcp,
+                watch,
+                ErrorIds.ConnectionTestTcpFailed,
+                FailureCategory.OperationTimeout,
+                $"connecting to port {DialPort} of {DialHost}{tunnel} took longer than"
+                + $" {Durations.Seconds(_options.Timeout)} s: a firewall may be dropping the connection."), null);
         }
     }
 
@@ -269,7 +282,13 @@ public sealed class ConnectionProbe
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            return Failed(ProbeStepName.Tls, watch, ErrorIds.ConnectionTestTlsFailed, FailureCategory.OperationTimeout, $"the TLS handshake with {Host}:{BaseUri.Port} took longer than {Seconds(_options.Timeout)} s.");
+            return Failed(
+                ProbeStepName.Tls,
+                watch,
+                ErrorIds.ConnectionTestTlsFailed,
+                FailureCategory.OperationTimeout,
+                $"the TLS handshake with {Host}:{BaseUri.Port} took longer than"
+                + $" {Durations.Seconds(_options.Timeout)} s.");
         }
     }
 
@@ -310,7 +329,12 @@ public sealed class ConnectionProbe
                 ? "the server did not list the granted scopes (RFC 6749: then the ones requested)"
                 : $"granted scopes: {(granted.Length == 0 ? "(none)" : string.Join(' ', granted))}";
             string narrower = token.MissingScopes.Count == 0 ? string.Empty : $"; requested but not granted: {string.Join(' ', token.MissingScopes)}";
-            return new ProbeStep(ProbeStepName.Token, ProbeStatus.Passed, watch.Elapsed, $"Token from {oauth.TokenUrl.GetLeftPart(UriPartial.Path)}, valid {Seconds(token.Lifetime)} s; {scopes}{narrower}.");
+            return new ProbeStep(
+                ProbeStepName.Token,
+                ProbeStatus.Passed,
+                watch.Elapsed,
+                $"Token from {oauth.TokenUrl.GetLeftPart(UriPartial.Path)},"
+                + $" valid {Durations.Seconds(token.Lifetime)} s; {scopes}{narrower}.");
         }
         catch (FhirSecurityException ex)
         {
@@ -385,7 +409,9 @@ public sealed class ConnectionProbe
         TimeSpan skew = server + TimeSpan.FromSeconds(0.5) - local;
         found.ClockSkew = skew;
         string direction = skew >= TimeSpan.Zero ? "ahead of" : "behind";
-        string text = $"The server's clock is {Seconds(skew.Duration())} s {direction} this machine's (Date: {server.ToString("r", CultureInfo.InvariantCulture)}; limit {Seconds(_options.MaximumClockSkew)} s)";
+        string text = $"The server's clock is {Durations.Seconds(skew.Duration())} s {direction} this machine's"
+            + $" (Date: {server.ToString("r", CultureInfo.InvariantCulture)};"
+            + $" limit {Durations.Seconds(_options.MaximumClockSkew)} s)";
         if (skew.Duration() <= _options.MaximumClockSkew)
         {
             return new ProbeStep(ProbeStepName.Clock, ProbeStatus.Passed, TimeSpan.Zero, text + ".");
@@ -451,8 +477,6 @@ public sealed class ConnectionProbe
             new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
             new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
             Convert.ToHexString(SHA256.HashData(certificate.RawData)));
-
-    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
 
     /// <summary>What the steps found, filled in as they run.</summary>
     private sealed class Findings
