@@ -183,13 +183,9 @@ public sealed class ConnectionProbe
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            return Failed(
-                ProbeStepName.Dns,
-                watch,
-                ErrorIds.ConnectionTestDnsFailed,
-                FailureCategory.OperationTimeout,
-                $"resolving the host name '{DialHost}' took longer than {Durations.Seconds(_options.Timeout)} s."
-                + " Check this machine's DNS servers.");
+            return TimedOut(
+                ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, $"resolving the host name '{DialHost}'",
+                ". Check this machine's DNS servers.");
         }
     }
 
@@ -231,13 +227,10 @@ public sealed class ConnectionProbe
             }
 
             string tunnel = Proxy is null ? string.Empty : " (the proxy) and opening the tunnel";
-            return (Failed(
-                ProbeStepName.Tcp,
-                watch,
-                ErrorIds.ConnectionTestTcpFailed,
-                FailureCategory.OperationTimeout,
-                $"connecting to port {DialPort} of {DialHost}{tunnel} took longer than"
-                + $" {Durations.Seconds(_options.Timeout)} s: a firewall may be dropping the connection."), null);
+            string connecting = $"connecting to port {DialPort} of {DialHost}{tunnel}";
+            return (TimedOut(
+                ProbeStepName.Tcp, watch, ErrorIds.ConnectionTestTcpFailed, connecting,
+                ": a firewall may be dropping the connection."), null);
         }
     }
 
@@ -282,13 +275,8 @@ public sealed class ConnectionProbe
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            return Failed(
-                ProbeStepName.Tls,
-                watch,
-                ErrorIds.ConnectionTestTlsFailed,
-                FailureCategory.OperationTimeout,
-                $"the TLS handshake with {Host}:{BaseUri.Port} took longer than"
-                + $" {Durations.Seconds(_options.Timeout)} s.");
+            string handshake = $"the TLS handshake with {Host}:{BaseUri.Port}";
+            return TimedOut(ProbeStepName.Tls, watch, ErrorIds.ConnectionTestTlsFailed, handshake, ".");
         }
     }
 
@@ -432,6 +420,14 @@ public sealed class ConnectionProbe
         var failure = new FhirSecurityException(errorId, category, $"Connection '{_connection.Connection.Name}', {step}: {reason}", _connection.Connection.Name, inner);
         return new ProbeStep(step, ProbeStatus.Failed, watch.Elapsed, detail, failure);
     }
+
+    private ProbeStep TimedOut(ProbeStepName step, Stopwatch watch, string errorId, string doing, string advice)
+        => Failed(
+            step,
+            watch,
+            errorId,
+            FailureCategory.OperationTimeout,
+            $"{doing} took longer than {Durations.Seconds(_options.Timeout)} s{advice}");
 
     private static ProbeStep Skipped(ProbeStepName step, string why, TimeSpan? duration = null)
         => new(step, ProbeStatus.Skipped, duration ?? TimeSpan.Zero, why);
