@@ -32,69 +32,54 @@ public static class SmartDiscovery
     }
 
     /// <summary>Reads the discovery document of <paramref name="fhirBase"/> within <paramref name="timeout"/>.</summary>
-    public static async Task<SmartConfiguration> DiscoverAsync(Uri fhirBase, HttpClient http, TlsPolicy tls, TimeSpan timeout, CancellationToken cancellation)
+    public static async Task<SmartConfiguration> DiscoverAsync(
+        Uri fhirBase, HttpClient http, TlsPolicy tls, TimeSpan timeout, CancellationToken cancellation)
     {
         Uri uri = ConfigurationUri(fhirBase);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        deadline.CancelAfter(timeout);
-        string body;
-        try
+
+        // Sent once: discovery runs when a definition is made, with the user there to see the answer.
+        var plan = new RequestPlan(
+            HttpMethod.Get,
+            RetryPolicy.None,
+            timeout,
+            TimeProvider.System,
+            () => $"The SMART discovery endpoint {uri}",
+            () => Endpoint.SmartDiscovery.Timeout(uri, timeout));
+        Attempts<HttpAnswer> sent = await RequestPipeline.RunAsync(plan, SendAsync, cancellation).ConfigureAwait(false);
+        return Parse(sent.Result.Body, uri);
+
+        async Task<Attempt<HttpAnswer>> SendAsync(CancellationToken deadline)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using HttpResponseMessage response = await http.SendAsync(request, deadline.Token).ConfigureAwait(false);
-            body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw Failed(response, body, uri, tls);
-            }
+            Exchanged exchanged = await HttpExchange.SendAsync(
+                http, tls, request, Endpoint.SmartDiscovery, TimeProvider.System, deadline).ConfigureAwait(false);
+            HttpAnswer answer = exchanged.Answer ?? throw exchanged.Failure!;
+            return answer.IsSuccess ? new(answer) : throw Failed(answer, uri, tls);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException && !deadline.IsCancellationRequested)
-        {
-            throw TransportFailures.From(ex as HttpRequestException ?? new HttpRequestException(ex.Message, ex), tls, uri, "the SMART discovery endpoint", ErrorIds.OAuthDiscoveryUnreachable);
-        }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw TransportFailures.Timeout(uri, timeout, "The SMART discovery endpoint", ErrorIds.OAuthDiscoveryTimeout);
-        }
-
-        return Parse(body, uri);
     }
 
-    private static FhirSecurityException Failed(HttpResponseMessage response, string body, Uri uri, TlsPolicy tls)
+    private static FhirSecurityException Failed(HttpAnswer answer, Uri uri, TlsPolicy tls)
     {
-        int status = (int)response.StatusCode;
-        bool json = IsJson(body);
-        string? excerpt = json ? null : ServerExcerpt.From(body, response.Content.Headers.ContentType?.MediaType);
-        string answer = $"HTTP {status} {response.ReasonPhrase}{ServerExcerpt.Said(excerpt)}";
+        int status = answer.Status;
+        bool json = JsonText.IsJson(answer.Body);
+        string? excerpt = json ? null : ServerExcerpt.From(answer.Body, answer.ContentType);
+        string said = $"HTTP {status} {answer.ReasonPhrase}{ServerExcerpt.Said(excerpt)}";
         if (ClientCertificateAnswers.IsRefusal(ClientCertificateAnswers.Missing(tls, uri), json, status, excerpt))
         {
             return ClientCertificateAnswers.Error(
-                $"{uri} refused the request with {answer}", "The SMART discovery endpoint", uri, status);
+                $"{uri} refused the request with {said}", "The SMART discovery endpoint", uri, status);
         }
 
         string redirect = status is >= 300 and < 400
-            ? $" (a redirect to {response.Headers.Location}; give the FHIR base URL it points to)"
+            ? $" (a redirect to {answer.Location}; give the FHIR base URL it points to)"
             : string.Empty;
         return new FhirSecurityException(
             ErrorIds.OAuthDiscoveryFailed,
             status is 404 or 410 ? FailureCategory.ObjectNotFound : FailureCategory.ResourceUnavailable,
-            $"{uri} answered {answer}{redirect}. The server may not offer SMART discovery: give the token URL with"
+            $"{uri} answered {said}{redirect}. The server may not offer SMART discovery: give the token URL with"
             + " -TokenUrl instead.",
             uri) { StatusCode = status };
-    }
-
-    private static bool IsJson(string body)
-    {
-        try
-        {
-            using JsonDocument _ = JsonDocument.Parse(body);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Reads a discovery document fetched from <paramref name="source"/>.</summary>

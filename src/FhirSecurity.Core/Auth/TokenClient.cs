@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -25,8 +24,8 @@ public static class TokenClient
     /// <summary>
     /// Requests a new token within <paramref name="timeout"/>. With <paramref name="retry"/>, an answer that says
     /// "try later" (429, 503, ...; its <c>Retry-After</c> honoured) or a passing transport failure is retried within
-    /// the same timeout: a token request is safe to repeat. Without it, the request is sent once.
-    /// <paramref name="verbose"/> hears each retry.
+    /// the same timeout, whatever <see cref="RetryPolicy.RetryNonIdempotent"/> says: a token request is safe to
+    /// repeat. Without it, the request is sent once. <paramref name="verbose"/> hears each retry.
     /// </summary>
     public static async Task<AccessToken> RequestAsync(
         OAuthDefinition oauth,
@@ -38,70 +37,42 @@ public static class TokenClient
         RetryPolicy? retry = null,
         Action<string>? verbose = null)
     {
-        retry ??= RetryPolicy.None;
-        var watch = Stopwatch.StartNew();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        deadline.CancelAfter(timeout);
-        try
+        var plan = new RequestPlan(
+            HttpMethod.Post,
+            (retry ?? RetryPolicy.None).ForSafeRequest(),
+            timeout,
+            clock,
+            () => $"The token endpoint {oauth.TokenUrl.GetLeftPart(UriPartial.Path)}",
+            () => Endpoint.TokenEndpoint.Timeout(oauth.TokenUrl, timeout)) { Verbose = verbose };
+        Attempts<Answer> sent = await RequestPipeline.RunAsync(
+            plan, deadline => AttemptAsync(oauth, http, tls, clock, deadline), cancellation).ConfigureAwait(false);
+        return sent.Result.Token ?? throw sent.Result.Failure!;
+    }
+
+    private static async Task<Attempt<Answer>> AttemptAsync(
+        OAuthDefinition oauth, HttpClient http, TlsPolicy tls, TimeProvider clock, CancellationToken deadline)
+    {
+        string? assertion = oauth.ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt
+            ? ClientAssertion.Create(oauth, clock.GetUtcNow())
+            : null;
+        using HttpRequestMessage request = NewRequest(oauth, assertion);
+        Exchanged exchanged = await HttpExchange.SendAsync(http, tls, request, Endpoint.TokenEndpoint, clock, deadline)
+            .ConfigureAwait(false);
+        if (exchanged.Answer is not { } answer)
         {
-            for (int attempt = 1; ; attempt++)
-            {
-                string body;
-                string? contentType = null;
-                HttpStatusCode status;
-                string? assertion = null;
-                TimeSpan? retryAfter = null;
-                FhirSecurityException? failure = null;
-                string passing;
-                TimeSpan started = watch.Elapsed;
-                try
-                {
-                    assertion = oauth.ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt ? ClientAssertion.Create(oauth, clock.GetUtcNow()) : null;
-                    using HttpRequestMessage request = NewRequest(oauth, assertion);
-                    using HttpResponseMessage response = await http.SendAsync(request, deadline.Token).ConfigureAwait(false);
-                    status = response.StatusCode;
-                    body = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-                    contentType = response.Content.Headers.ContentType?.MediaType;
-                    if ((int)status is >= 200 and < 300)
-                    {
-                        return ReadToken(body, oauth, clock.GetUtcNow());
-                    }
-
-                    if (!RetryPolicy.IsRetryableStatus((int)status))
-                    {
-                        throw Refused(status, body, contentType, oauth, tls, assertion);
-                    }
-
-                    retryAfter = RetryPolicy.RetryAfter(response.Headers.RetryAfter, clock.GetUtcNow());
-                    passing = $"HTTP {(int)status}";
-                }
-                catch (Exception ex) when (ex is HttpRequestException or IOException && !deadline.IsCancellationRequested)
-                {
-                    failure = TransportFailures.From(ex as HttpRequestException ?? new HttpRequestException(ex.Message, ex), tls, oauth.TokenUrl, "the token endpoint", ErrorIds.OAuthTokenEndpointUnreachable);
-                    // A server that wants a client certificate the connection lacks (or refuses the one it has) will not
-                    // change its mind on a retry: say so at once, as the FHIR request path does.
-                    if (!RetryPolicy.IsTransient(ex) || TransportFailures.IsClientCertificateFailure(ex, tls, oauth.TokenUrl))
-                    {
-                        throw failure;
-                    }
-
-                    (status, body, passing) = (default, string.Empty, failure.Message);
-                }
-
-                TimeSpan? wait = retry.Delay(attempt, retryAfter, timeout - watch.Elapsed, Random.Shared.NextDouble(), watch.Elapsed - started);
-                if (wait is null)
-                {
-                    throw failure ?? Refused(status, body, contentType, oauth, tls, assertion);
-                }
-
-                verbose?.Invoke($"The token endpoint {oauth.TokenUrl.GetLeftPart(UriPartial.Path)}: {passing}. Retry {attempt} of {retry.MaximumRetryCount} in {wait.Value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s{(retryAfter is null ? string.Empty : " (Retry-After)")}.");
-                await Task.Delay(wait.Value, clock, deadline.Token).ConfigureAwait(false);
-            }
+            FhirSecurityException failure = exchanged.Failure!;
+            return exchanged.Transient ? new(new Answer(null, failure), failure.Message) : throw failure;
         }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+
+        if (answer.IsSuccess)
         {
-            throw TransportFailures.Timeout(oauth.TokenUrl, timeout, "The token endpoint", ErrorIds.OAuthTokenTimeout);
+            return new(new Answer(ReadToken(answer.Body, oauth, clock.GetUtcNow()), null));
         }
+
+        FhirSecurityException refused = Refused(answer, oauth, tls, assertion);
+        return RetryPolicy.IsRetryableStatus(answer.Status)
+            ? new(new Answer(null, refused), $"HTTP {answer.Status}", answer.RetryAfter)
+            : throw refused;
     }
 
     private static HttpRequestMessage NewRequest(OAuthDefinition oauth, string? assertion)
@@ -208,13 +179,10 @@ public static class TokenClient
     }
 
     private static FhirSecurityException Refused(
-        HttpStatusCode status,
-        string body,
-        string? contentType,
-        OAuthDefinition oauth,
-        TlsPolicy tls,
-        string? assertion)
+        HttpAnswer answered, OAuthDefinition oauth, TlsPolicy tls, string? assertion)
     {
+        var status = (HttpStatusCode)answered.Status;
+        string body = answered.Body;
         string? error = null;
         string? description = null;
         bool json = false;
@@ -243,7 +211,7 @@ public static class TokenClient
             _ => "See the token endpoint's answer above.",
         };
         // Not JSON: a page from a front or gateway, which says in a line what it refused.
-        string? excerpt = json ? null : ServerExcerpt.From(body, contentType, Secrets(oauth, assertion));
+        string? excerpt = json ? null : ServerExcerpt.From(body, answered.ContentType, Secrets(oauth, assertion));
         string answer = $"HTTP {(int)status}{ServerExcerpt.Said(excerpt)}";
         bool missing = ClientCertificateAnswers.Missing(tls, oauth.TokenUrl);
         if (ClientCertificateAnswers.IsRefusal(missing, json, (int)status, excerpt))
@@ -287,4 +255,7 @@ public static class TokenClient
 
     private static string?[] Secrets(OAuthDefinition oauth, string? assertion)
         => [oauth.ClientSecret?.Reveal(), assertion, assertion?[(assertion.LastIndexOf('.') + 1)..]];
+
+    /// <summary>A token, or the error the token endpoint's last answer comes to.</summary>
+    private sealed record Answer(AccessToken? Token, FhirSecurityException? Failure);
 }

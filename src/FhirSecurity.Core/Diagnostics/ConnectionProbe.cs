@@ -183,7 +183,9 @@ public sealed class ConnectionProbe
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            return Failed(ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, FailureCategory.OperationTimeout, $"resolving the host name '{DialHost}' took longer than {Seconds(_options.Timeout)} s. Check this machine's DNS servers.");
+            return TimedOut(
+                ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, $"resolving the host name '{DialHost}'",
+                ". Check this machine's DNS servers.");
         }
     }
 
@@ -224,7 +226,11 @@ public sealed class ConnectionProbe
                 await stream.DisposeAsync().ConfigureAwait(false);
             }
 
-            return (Failed(ProbeStepName.Tcp, watch, ErrorIds.ConnectionTestTcpFailed, FailureCategory.OperationTimeout, $"connecting to port {DialPort} of {DialHost}{(Proxy is null ? string.Empty : " (the proxy) and opening the tunnel")} took longer than {Seconds(_options.Timeout)} s: a firewall may be dropping the connection."), null);
+            string tunnel = Proxy is null ? string.Empty : " (the proxy) and opening the tunnel";
+            string connecting = $"connecting to port {DialPort} of {DialHost}{tunnel}";
+            return (TimedOut(
+                ProbeStepName.Tcp, watch, ErrorIds.ConnectionTestTcpFailed, connecting,
+                ": a firewall may be dropping the connection."), null);
         }
     }
 
@@ -269,7 +275,8 @@ public sealed class ConnectionProbe
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            return Failed(ProbeStepName.Tls, watch, ErrorIds.ConnectionTestTlsFailed, FailureCategory.OperationTimeout, $"the TLS handshake with {Host}:{BaseUri.Port} took longer than {Seconds(_options.Timeout)} s.");
+            string handshake = $"the TLS handshake with {Host}:{BaseUri.Port}";
+            return TimedOut(ProbeStepName.Tls, watch, ErrorIds.ConnectionTestTlsFailed, handshake, ".");
         }
     }
 
@@ -310,7 +317,12 @@ public sealed class ConnectionProbe
                 ? "the server did not list the granted scopes (RFC 6749: then the ones requested)"
                 : $"granted scopes: {(granted.Length == 0 ? "(none)" : string.Join(' ', granted))}";
             string narrower = token.MissingScopes.Count == 0 ? string.Empty : $"; requested but not granted: {string.Join(' ', token.MissingScopes)}";
-            return new ProbeStep(ProbeStepName.Token, ProbeStatus.Passed, watch.Elapsed, $"Token from {oauth.TokenUrl.GetLeftPart(UriPartial.Path)}, valid {Seconds(token.Lifetime)} s; {scopes}{narrower}.");
+            return new ProbeStep(
+                ProbeStepName.Token,
+                ProbeStatus.Passed,
+                watch.Elapsed,
+                $"Token from {oauth.TokenUrl.GetLeftPart(UriPartial.Path)},"
+                + $" valid {Durations.Seconds(token.Lifetime)} s; {scopes}{narrower}.");
         }
         catch (FhirSecurityException ex)
         {
@@ -385,7 +397,9 @@ public sealed class ConnectionProbe
         TimeSpan skew = server + TimeSpan.FromSeconds(0.5) - local;
         found.ClockSkew = skew;
         string direction = skew >= TimeSpan.Zero ? "ahead of" : "behind";
-        string text = $"The server's clock is {Seconds(skew.Duration())} s {direction} this machine's (Date: {server.ToString("r", CultureInfo.InvariantCulture)}; limit {Seconds(_options.MaximumClockSkew)} s)";
+        string text = $"The server's clock is {Durations.Seconds(skew.Duration())} s {direction} this machine's"
+            + $" (Date: {server.ToString("r", CultureInfo.InvariantCulture)};"
+            + $" limit {Durations.Seconds(_options.MaximumClockSkew)} s)";
         if (skew.Duration() <= _options.MaximumClockSkew)
         {
             return new ProbeStep(ProbeStepName.Clock, ProbeStatus.Passed, TimeSpan.Zero, text + ".");
@@ -406,6 +420,14 @@ public sealed class ConnectionProbe
         var failure = new FhirSecurityException(errorId, category, $"Connection '{_connection.Connection.Name}', {step}: {reason}", _connection.Connection.Name, inner);
         return new ProbeStep(step, ProbeStatus.Failed, watch.Elapsed, detail, failure);
     }
+
+    private ProbeStep TimedOut(ProbeStepName step, Stopwatch watch, string errorId, string doing, string advice)
+        => Failed(
+            step,
+            watch,
+            errorId,
+            FailureCategory.OperationTimeout,
+            $"{doing} took longer than {Durations.Seconds(_options.Timeout)} s{advice}");
 
     private static ProbeStep Skipped(ProbeStepName step, string why, TimeSpan? duration = null)
         => new(step, ProbeStatus.Skipped, duration ?? TimeSpan.Zero, why);
@@ -451,8 +473,6 @@ public sealed class ConnectionProbe
             new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero),
             new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
             Convert.ToHexString(SHA256.HashData(certificate.RawData)));
-
-    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
 
     /// <summary>What the steps found, filled in as they run.</summary>
     private sealed class Findings

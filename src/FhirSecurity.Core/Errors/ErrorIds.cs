@@ -55,6 +55,7 @@ public static class ErrorIds
     public const string FhirServerUnreachable = nameof(FhirServerUnreachable);
     public const string FhirResponseInvalid = nameof(FhirResponseInvalid);
     public const string FhirBodyInvalid = nameof(FhirBodyInvalid);
+    public const string FhirBodyNotConvertible = nameof(FhirBodyNotConvertible);
     public const string FhirPathInvalid = nameof(FhirPathInvalid);
     public const string FhirHeaderReserved = nameof(FhirHeaderReserved);
     public const string FhirRedirectInsecure = nameof(FhirRedirectInsecure);

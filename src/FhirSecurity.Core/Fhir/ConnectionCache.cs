@@ -27,25 +27,31 @@ public sealed class ConnectionCache
     public static TimeSpan RevalidateAfter(string? setting)
         => int.TryParse(setting, out int seconds) && seconds >= 0 ? TimeSpan.FromSeconds(seconds) : DefaultRevalidateAfter;
 
-    /// <summary>The resolved connection, from the cache while it is current, else from <paramref name="resolve"/>.</summary>
+    /// <summary>
+    /// The step Invoke-FhirRequest and Test-FhirConnection share: connection <paramref name="name"/> and what it
+    /// references, from the cache while the entry is current (younger than <see cref="RevalidateVariable"/> says,
+    /// and no definition written since), else read from <paramref name="store"/> by <see cref="ConnectionResolver"/>.
+    /// </summary>
+    /// <param name="store">The definition store to read from.</param>
     /// <param name="name">The connection name.</param>
     /// <param name="vault">The vault asked for (null: default search).</param>
-    /// <param name="revalidateAfter">How old an entry may get.</param>
-    /// <param name="forceReload">Read the vault again whatever the entry's age (after a 401).</param>
-    /// <param name="resolve">Reads the vault.</param>
+    /// <param name="forceReload">Read the vault again whatever the entry's age (after a 401, or for a test).</param>
     /// <param name="fromCache">True when the vault was not read.</param>
-    public ResolvedConnection Get(string name, string? vault, TimeSpan revalidateAfter, bool forceReload, Func<ResolvedConnection> resolve, out bool fromCache)
+    public ResolvedConnection Resolve(
+        DefinitionStore store, string name, string? vault, bool forceReload, out bool fromCache)
     {
         string key = name + "\n" + vault;
         DateTimeOffset now = _clock.GetUtcNow();
         long generation = DefinitionStore.Generation;
-        if (!forceReload && _entries.TryGetValue(key, out Entry? entry) && entry.Generation == generation && now - entry.ResolvedAt < revalidateAfter)
+        TimeSpan revalidateAfter = RevalidateAfter(Environment.GetEnvironmentVariable(RevalidateVariable));
+        if (!forceReload && _entries.TryGetValue(key, out Entry? entry) && entry.Generation == generation
+            && now - entry.ResolvedAt < revalidateAfter)
         {
             fromCache = true;
             return entry.Connection;
         }
 
-        ResolvedConnection resolved = resolve();
+        ResolvedConnection resolved = ConnectionResolver.Resolve(store, name, vault);
         _entries[key] = new Entry(resolved, now, generation);
         fromCache = false;
         return resolved;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using FhirSecurity.Core.Auth;
@@ -38,63 +37,52 @@ public sealed class FhirClient
     /// allows, all within <see cref="FhirRequest.Timeout"/>. A bearer token the server answers 401 to is dropped from
     /// the cache, so a replay gets a new one. <paramref name="verbose"/> hears each redirect and retry (any thread).
     /// </summary>
-    public async Task<FhirResponse> SendAsync(FhirRequest request, CancellationToken cancellation, Action<string>? verbose = null)
+    public async Task<FhirResponse> SendAsync(
+        FhirRequest request, CancellationToken cancellation, Action<string>? verbose = null)
     {
-        var watch = Stopwatch.StartNew();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        deadline.CancelAfter(request.Timeout);
-        RetryPolicy retry = request.Retry;
-        try
+        var plan = new RequestPlan(
+            request.Method,
+            request.Retry,
+            request.Timeout,
+            _clock,
+            () => $"{request.Method} {RedirectPolicy.Display(request.Uri)}",
+            () => Endpoint.FhirServer.Timeout(request.Uri, request.Timeout, request.Method.Method))
         {
-            for (int attempt = 1; ; attempt++)
-            {
-                TimeSpan started = watch.Elapsed;
-                Outcome outcome = await FollowRedirectsAsync(request, deadline.Token, cancellation, verbose).ConfigureAwait(false);
-                string? passing = outcome.Failure is { } failure
-                    ? (outcome.Transient ? failure.Message : null)
-                    : RetryPolicy.IsRetryableStatus(outcome.Response!.StatusCode) ? $"{outcome.Response.StatusCode} {outcome.Response.ReasonPhrase}" : null;
-                if (passing is null || retry.MaximumRetryCount == 0)
-                {
-                    return Finish(outcome, attempt, watch);
-                }
-
-                if (!retry.Allows(request.Method))
-                {
-                    verbose?.Invoke($"{request.Method} {RedirectPolicy.Display(request.Uri)}: {passing}. Not retried: {request.Method} is not idempotent (-RetryNonIdempotent retries it, at the risk of doing it twice).");
-                    return Finish(outcome, attempt, watch);
-                }
-
-                TimeSpan remaining = request.Timeout - watch.Elapsed;
-                TimeSpan? retryAfter = outcome.Response?.RetryAfter;
-                TimeSpan? wait = retry.Delay(attempt, retryAfter, remaining, Random.Shared.NextDouble(), watch.Elapsed - started);
-                if (wait is null)
-                {
-                    verbose?.Invoke(attempt > retry.MaximumRetryCount
-                        ? $"{request.Method} {RedirectPolicy.Display(request.Uri)}: {passing}. Not retried: {retry.MaximumRetryCount} retries used."
-                        : $"{request.Method} {RedirectPolicy.Display(request.Uri)}: {passing}. Not retried: the wait{(retryAfter is null ? string.Empty : " the server asked for (Retry-After)")} would not leave time within the timeout ({Seconds(remaining)} s left).");
-                    return Finish(outcome, attempt, watch);
-                }
-
-                verbose?.Invoke($"{request.Method} {RedirectPolicy.Display(request.Uri)}: {passing}. Retry {attempt} of {retry.MaximumRetryCount} in {Seconds(wait.Value)} s{(retryAfter is null ? string.Empty : " (Retry-After)")}.");
-                await Task.Delay(wait.Value, _clock, deadline.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            Verbose = verbose,
+            NotRetried = verbose,
+        };
+        Attempts<Outcome> sent = await RequestPipeline
+            .RunAsync(plan, deadline => AttemptAsync(request, deadline, cancellation, verbose), cancellation)
+            .ConfigureAwait(false);
+        Outcome last = sent.Result;
+        if (last.Failure is { } failure)
         {
-            throw TransportFailures.Timeout(request.Uri, request.Timeout, request.Method.Method, ErrorIds.FhirRequestTimeout);
+            throw sent.Count == 1
+                ? failure
+                : new FhirSecurityException(
+                    failure.ErrorId,
+                    failure.Category,
+                    $"{failure.Message} (after {sent.Count} attempts)",
+                    failure.Target,
+                    failure.InnerException);
         }
+
+        return last.Response! with { Attempts = sent.Count, Elapsed = sent.Elapsed };
     }
 
-    private static FhirResponse Finish(Outcome outcome, int attempts, Stopwatch watch)
+    private async Task<Attempt<Outcome>> AttemptAsync(
+        FhirRequest request, CancellationToken deadline, CancellationToken cancellation, Action<string>? verbose)
     {
+        Outcome outcome = await FollowRedirectsAsync(request, deadline, cancellation, verbose).ConfigureAwait(false);
         if (outcome.Failure is { } failure)
         {
-            throw attempts == 1
-                ? failure
-                : new FhirSecurityException(failure.ErrorId, failure.Category, $"{failure.Message} (after {attempts} attempts)", failure.Target, failure.InnerException);
+            return new(outcome, outcome.Transient ? failure.Message : null);
         }
 
-        return outcome.Response! with { Attempts = attempts, Elapsed = watch.Elapsed };
+        FhirResponse response = outcome.Response!;
+        return RetryPolicy.IsRetryableStatus(response.StatusCode)
+            ? new(outcome, $"{response.StatusCode} {response.ReasonPhrase}", response.RetryAfter)
+            : new(outcome);
     }
 
     private async Task<Outcome> FollowRedirectsAsync(FhirRequest request, CancellationToken deadline, CancellationToken cancellation, Action<string>? verbose)
@@ -140,45 +128,40 @@ public sealed class FhirClient
         AccessToken? token = null;
         if (withCredentials)
         {
-            (message.Headers.Authorization, token, source) = await AuthorizeAsync(request, deadline, cancellation, verbose).ConfigureAwait(false);
+            (message.Headers.Authorization, token, source) =
+                await AuthorizeAsync(request, deadline, cancellation, verbose).ConfigureAwait(false);
         }
 
-        try
+        Exchanged exchanged = await HttpExchange.SendAsync(_http, _tls, message, Endpoint.FhirServer, _clock, deadline)
+            .ConfigureAwait(false);
+        if (exchanged.Answer is not { } answer)
         {
-            using HttpResponseMessage response = await _http.SendAsync(message, deadline).ConfigureAwait(false);
-            string body = await response.Content.ReadAsStringAsync(deadline).ConfigureAwait(false);
-            if ((int)response.StatusCode == 401 && token is not null)
-            {
-                // The next attempt must not get this token again, whoever makes it.
-                _tokens.Invalidate(_tokenKey!, token);
-            }
+            return new Outcome(null, exchanged.Failure, exchanged.Transient);
+        }
 
-            return new Outcome(
-                new FhirResponse(
-                    (int)response.StatusCode,
-                    response.ReasonPhrase,
-                    request.Uri,
-                    body,
-                    response.Content.Headers.ContentType?.MediaType,
-                    response.Headers.Location?.ToString(),
-                    response.Headers.ETag?.ToString(),
-                    source,
-                    watch.Elapsed)
-                {
-                    RetryAfter = RetryPolicy.RetryAfter(response.Headers.RetryAfter, _clock.GetUtcNow()),
-                    Date = response.Headers.Date,
-                    Token = token,
-                    ClientCertificateMissing = ClientCertificateAnswers.Missing(_tls, request.Uri),
-                },
-                null,
-                false);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException && !deadline.IsCancellationRequested)
+        if (answer.Status == 401 && token is not null)
         {
-            // A response cut short may surface as a bare IOException; it is the same kind of failure.
-            HttpRequestException transport = ex as HttpRequestException ?? new HttpRequestException(ex.Message, ex);
-            return new Outcome(null, TransportFailures.From(transport, _tls, request.Uri, "the FHIR server", ErrorIds.FhirServerUnreachable), RetryPolicy.IsTransient(ex) && !TransportFailures.IsClientCertificateFailure(ex, _tls, request.Uri));
+            // The next attempt must not get this token again, whoever makes it.
+            _tokens.Invalidate(_tokenKey!, token);
         }
+
+        var response = new FhirResponse(
+            answer.Status,
+            answer.ReasonPhrase,
+            request.Uri,
+            answer.Body,
+            answer.ContentType,
+            answer.Location?.ToString(),
+            answer.ETag?.ToString(),
+            source,
+            watch.Elapsed)
+        {
+            RetryAfter = answer.RetryAfter,
+            Date = answer.Date,
+            Token = token,
+            ClientCertificateMissing = ClientCertificateAnswers.Missing(_tls, request.Uri),
+        };
+        return new Outcome(response, null, false);
     }
 
     private async Task<(AuthenticationHeaderValue? Header, AccessToken? Token, TokenSource Source)> AuthorizeAsync(
@@ -202,15 +185,13 @@ public sealed class FhirClient
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            throw TransportFailures.Timeout(oauth.TokenUrl, request.Timeout, "The token endpoint", ErrorIds.OAuthTokenTimeout);
+            throw Endpoint.TokenEndpoint.Timeout(oauth.TokenUrl, request.Timeout);
         }
 
-        // Token requests are safe to repeat whatever the FHIR request's method; they share its retry limits.
+        // Token requests share the FHIR request's retry limits (TokenClient retries them whatever its method).
         Task<AccessToken> Fetch(CancellationToken token)
-            => TokenClient.RequestAsync(oauth, _http, _tls, _clock, request.Timeout, token, request.Retry.ForSafeRequest(), verbose);
+            => TokenClient.RequestAsync(oauth, _http, _tls, _clock, request.Timeout, token, request.Retry, verbose);
     }
-
-    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
 
     /// <summary>An answer, or a transport failure and whether it may pass.</summary>
     private sealed record Outcome(FhirResponse? Response, FhirSecurityException? Failure, bool Transient);

@@ -26,7 +26,7 @@ public static class FhirPayload
 
         if (!TryDeserialize(FhirJsonDeserializer.RECOVERABLE, response.Body, out Resource? resource, out _) || resource is null)
         {
-            if (IsJson(response.Body))
+            if (JsonText.IsJson(response.Body))
             {
                 // JSON that is not a FHIR resource (some servers answer operations so): pass it on as it came.
                 return new FhirResult(response.Body, null, [], null, null);
@@ -67,7 +67,7 @@ public static class FhirPayload
     /// </summary>
     public static PreparedBody PrepareBody(string json)
     {
-        if (!IsJson(json))
+        if (!JsonText.IsJson(json))
         {
             throw BodyInvalid("it is not JSON");
         }
@@ -112,7 +112,7 @@ public static class FhirPayload
             ? ServerExcerpt.From(response.Body, response.ContentType, [response.Token?.Value.Reveal()])
             : null;
         string status = $"HTTP {response.StatusCode} {response.ReasonPhrase}";
-        bool json = outcome is not null || IsJson(response.Body);
+        bool json = outcome is not null || JsonText.IsJson(response.Body);
         if (ClientCertificateAnswers.IsRefusal(response.ClientCertificateMissing, json, response.StatusCode, excerpt))
         {
             return ClientCertificateAnswers.Error(
@@ -195,19 +195,6 @@ public static class FhirPayload
         catch (JsonException)
         {
             return null;
-        }
-    }
-
-    private static bool IsJson(string text)
-    {
-        try
-        {
-            using JsonDocument _ = JsonDocument.Parse(text);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
         }
     }
 

@@ -101,9 +101,6 @@ public sealed class TlsPolicy
     /// </summary>
     public string Fingerprint { get; }
 
-    /// <summary>Why the last certificate presented by <paramref name="host"/> was refused, or null.</summary>
-    public string? LastFailure(string host) => LastRefusal(host)?.Reason;
-
     /// <summary>The last refusal of a certificate presented by <paramref name="host"/>, or null.</summary>
     public TlsRefusal? LastRefusal(string host) => _lastFailure.TryGetValue(host, out TlsRefusal? refusal) ? refusal : null;
 

@@ -186,7 +186,8 @@ internal static class TransportFailures
         => new(
             errorId,
             FailureCategory.OperationTimeout,
-            $"{what} {uri.GetLeftPart(UriPartial.Path)} did not answer within {timeout.TotalSeconds:0.#} s. Try again, or raise the timeout (-TimeoutSec, or Set-FhirConnection -TimeoutSec).",
+            $"{what} {uri.GetLeftPart(UriPartial.Path)} did not answer within {Durations.Seconds(timeout)} s."
+            + " Try again, or raise the timeout (-TimeoutSec, or Set-FhirConnection -TimeoutSec).",
             uri);
 
     private static T? Find<T>(Exception ex)

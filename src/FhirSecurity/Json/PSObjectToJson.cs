@@ -3,12 +3,15 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Text;
 using System.Text.Json;
+using FhirSecurity.Core.Errors;
 
 namespace FhirSecurity.Json;
 
 /// <summary>
 /// What a user passes as -Body, as JSON text: JSON text as it is; hashtables, ordered dictionaries and
-/// PSCustomObjects (including resources this module returned) as JSON objects; lists as arrays.
+/// PSCustomObjects (including resources this module returned) as JSON objects; lists as arrays. An object that
+/// cannot be written so (it refers to itself, holds NaN, a property getter throws) is <c>FhirBodyNotConvertible</c>,
+/// about that object only, so a pipeline goes on with the next one.
 /// </summary>
 internal static class PSObjectToJson
 {
@@ -23,9 +26,24 @@ internal static class PSObjectToJson
         }
 
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        try
         {
-            Write(writer, body, 0);
+            using (var writer = new Utf8JsonWriter(stream))
+            {
+                Write(writer, body, 0);
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or NotSupportedException
+                                   or (RuntimeException and not PipelineStoppedException))
+        {
+            // The error is about this input, with it as the target, so the pipeline goes on with the next one.
+            throw new FhirSecurityException(
+                ErrorIds.FhirBodyNotConvertible,
+                FailureCategory.InvalidArgument,
+                $"The request body could not be written as JSON: {ex.Message} Nothing was sent. Pass a resource"
+                + " object, a hashtable or JSON text.",
+                body,
+                ex);
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
@@ -35,7 +53,7 @@ internal static class PSObjectToJson
     {
         if (depth > MaxDepth)
         {
-            throw new ArgumentException($"The body nests deeper than {MaxDepth} levels; is it self-referencing?");
+            throw new ArgumentException($"it nests deeper than {MaxDepth} levels; does it refer to itself?");
         }
 
         PSObject? wrapper = value as PSObject;
@@ -61,7 +79,11 @@ internal static class PSObjectToJson
                 writer.WriteNumberValue(d);
                 break;
             case double or float:
-                writer.WriteNumberValue(System.Convert.ToDouble(raw, CultureInfo.InvariantCulture));
+                double number = System.Convert.ToDouble(raw, CultureInfo.InvariantCulture);
+                string shown = number.ToString(CultureInfo.InvariantCulture);
+                writer.WriteNumberValue(double.IsFinite(number)
+                    ? number
+                    : throw new ArgumentException($"it holds the number {shown}, which JSON cannot hold."));
                 break;
             case DateTime dt:
                 writer.WriteStringValue(dt.ToString(dt.TimeOfDay == TimeSpan.Zero && dt.Kind == DateTimeKind.Unspecified ? "yyyy-MM-dd" : "yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture));

@@ -289,6 +289,31 @@ public sealed class InvokeFhirRequestTests : ServerTest
     }
 
     [Fact]
+    public void A_piped_body_that_cannot_be_written_as_JSON_is_an_error_for_that_input_and_the_next_one_is_sent()
+    {
+        NewOAuthConnection(scope: "system/Patient.write");
+
+        PsResult result = RunWith(
+            "$loop = @{ resourceType = 'Patient' }; $loop.self = $loop; " +
+            "$notANumber = @{ resourceType = 'Patient'; weight = [double]::NaN }; " +
+            "$loop, @{ resourceType = 'Patient'; name = @(@{ family = 'After' }) }, $notANumber | " +
+            "Invoke-FhirRequest c -Method POST");
+
+        Assert.Null(result.TerminatingError);
+        Assert.Equal(
+            ["FhirBodyNotConvertible,FhirSecurity.Commands.InvokeFhirRequestCommand",
+             "FhirBodyNotConvertible,FhirSecurity.Commands.InvokeFhirRequestCommand"],
+            result.ErrorIds);
+        Assert.All(result.Errors, e => Assert.Equal(ErrorCategory.InvalidArgument, e.CategoryInfo.Category));
+        Assert.Contains("refer to itself", result.Errors[0].Exception.Message);
+        Assert.Contains("NaN", result.Errors[1].Exception.Message);
+        object loop = Assert.IsType<PSObject>(result.Errors[0].TargetObject).BaseObject;
+        Assert.Same(loop, Assert.IsType<System.Collections.Hashtable>(loop)["self"]);
+        Assert.Equal("Patient", Prop(Assert.Single(result.Output), "resourceType"));
+        Assert.Equal(1, Server.Counters.Creates);
+    }
+
+    [Fact]
     public void Authorization_header_cannot_be_overridden()
     {
         NewOAuthConnection();

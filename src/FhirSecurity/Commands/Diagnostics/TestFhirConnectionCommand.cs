@@ -59,13 +59,8 @@ public sealed class TestFhirConnectionCommand : FhirCommand
 
         // Read from the vault now, not the session cache: a test checks the definitions as they are stored. The
         // cache takes the fresh copy, so Invoke-FhirRequest sees it too.
-        ResolvedConnection resolved = FhirSession.Current.Connections.Get(
-            Connection.Name,
-            vault,
-            ConnectionCache.RevalidateAfter(Environment.GetEnvironmentVariable(ConnectionCache.RevalidateVariable)),
-            forceReload: true,
-            () => ConnectionResolver.Resolve(Store, Connection.Name, vault),
-            out _);
+        ResolvedConnection resolved = FhirSession.Current.Connections.Resolve(
+            Store, Connection.Name, vault, forceReload: true, out _);
         WriteVerbose($"Testing connection '{resolved.Connection.Name}' from vault '{resolved.Vault}': {resolved.Connection.BaseUri}, TLS {resolved.Tls.Mode}, {(resolved.OAuth is not null ? $"OAuth '{resolved.OAuth.Name}'" : resolved.Basic is not null ? $"Basic Auth '{resolved.Basic.Name}'" : "no authentication")}.");
         if (resolved.Connection.TlsValidation == TlsValidationMode.Skip)
         {

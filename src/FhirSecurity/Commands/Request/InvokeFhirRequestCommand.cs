@@ -125,14 +125,8 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
     {
         string? vault = Vault ?? Connection.Vault;
         FhirSession session = FhirSession.Current;
-        TimeSpan revalidate = ConnectionCache.RevalidateAfter(Environment.GetEnvironmentVariable(ConnectionCache.RevalidateVariable));
-        ResolvedConnection resolved = session.Connections.Get(
-            Connection.Name,
-            vault,
-            revalidate,
-            forceReload,
-            () => ConnectionResolver.Resolve(Store, Connection.Name, vault),
-            out bool fromCache);
+        ResolvedConnection resolved =
+            session.Connections.Resolve(Store, Connection.Name, vault, forceReload, out bool fromCache);
         if (VerboseEnabled)
         {
             WriteVerbose($"Connection '{resolved.Connection.Name}' from vault '{resolved.Vault}' ({(fromCache ? "session cache" : "read from the vault")}): {resolved.Revisions}, TLS {resolved.Tls.Mode}{(resolved.Tls.ClientCertificate is { } certificate ? $", client certificate '{certificate.Subject}'" : string.Empty)}, proxy {resolved.Tls.Proxy}.");
