@@ -42,9 +42,9 @@ public sealed class ConnectionCache
     {
         string key = name + "\n" + vault;
         DateTimeOffset now = _clock.GetUtcNow();
-        long generation = DefinitionStore.Generation;
+        long changes = DefinitionChanges.Count;
         TimeSpan revalidateAfter = RevalidateAfter(Environment.GetEnvironmentVariable(RevalidateVariable));
-        if (!forceReload && _entries.TryGetValue(key, out Entry? entry) && entry.Generation == generation
+        if (!forceReload && _entries.TryGetValue(key, out Entry? entry) && entry.Changes == changes
             && now - entry.ResolvedAt < revalidateAfter)
         {
             fromCache = true;
@@ -52,7 +52,7 @@ public sealed class ConnectionCache
         }
 
         ResolvedConnection resolved = ConnectionResolver.Resolve(store, name, vault);
-        _entries[key] = new Entry(resolved, now, generation);
+        _entries[key] = new Entry(resolved, now, changes);
         fromCache = false;
         return resolved;
     }
@@ -60,5 +60,5 @@ public sealed class ConnectionCache
     /// <summary>Forgets every resolved connection of the session.</summary>
     public void Clear() => _entries.Clear();
 
-    private sealed record Entry(ResolvedConnection Connection, DateTimeOffset ResolvedAt, long Generation);
+    private sealed record Entry(ResolvedConnection Connection, DateTimeOffset ResolvedAt, long Changes);
 }

@@ -6,19 +6,12 @@ namespace FhirSecurity.Core.Storage;
 
 /// <summary>
 /// Definitions in vaults: one secret per definition, so every write is a single Set-Secret and a failed command
-/// leaves the vault as it was. Writes go only to the vault the user chose: <c>-Vault</c>, else the preference
-/// (<c>$env:FHIRSECURITY_VAULT</c>), else the default vault. Reads without a choice search every vault, the
-/// default first, as Get-Secret does.
+/// leaves the vault as it was; <see cref="VaultChoice"/> says which vault. Writes are prepared (every check, no
+/// write) and then committed, so -WhatIf and -Confirm ask only about a write that would succeed.
 /// </summary>
 public sealed class DefinitionStore
 {
-    /// <summary>The environment variable that names the vault to use when a command has no -Vault.</summary>
-    public const string VaultPreferenceVariable = "FHIRSECURITY_VAULT";
-
-    private static long s_generation;
-
     private readonly ISecretStore _secrets;
-    private readonly string? _preferredVault;
     private readonly TimeProvider _clock;
 
     /// <summary>Creates a store over a secret store.</summary>
@@ -28,32 +21,12 @@ public sealed class DefinitionStore
     public DefinitionStore(ISecretStore secrets, string? preferredVault, TimeProvider clock)
     {
         _secrets = secrets;
-        _preferredVault = string.IsNullOrWhiteSpace(preferredVault) ? null : preferredVault.Trim();
+        Vaults = new VaultChoice(secrets, preferredVault);
         _clock = clock;
     }
 
-    /// <summary>
-    /// Grows with every write or removal made through any store in the process: caches of resolved definitions
-    /// compare it to know that a change made by this module must be read on the next request.
-    /// </summary>
-    public static long Generation => Interlocked.Read(ref s_generation);
-
-    /// <summary>The vault a write goes to. Throws when there is none or the chosen one is not registered.</summary>
-    public string ResolveWriteVault(string? requested)
-    {
-        IReadOnlyList<VaultInfo> vaults = RegisteredVaults();
-        string? chosen = requested ?? _preferredVault;
-        if (chosen is not null)
-        {
-            return FindVault(vaults, chosen, requested is null).Name;
-        }
-
-        return vaults.FirstOrDefault(v => v.IsDefault)?.Name
-            ?? throw new FhirSecurityException(
-                ErrorIds.SecretVaultNoDefault,
-                FailureCategory.ResourceUnavailable,
-                $"No vault was chosen and no default vault is set. Pass -Vault, set ${VaultPreferenceVariable}, or make a vault the default: Set-SecretVaultDefault -Name <vault>.");
-    }
+    /// <summary>Which vault a read searches and a write goes to.</summary>
+    public VaultChoice Vaults { get; }
 
     /// <summary>A definition by exact name, or null. Searches the chosen vault, else every vault, default first.</summary>
     public StoredDefinition<T>? Find<T>(DefinitionKind kind, string name, string? vault)
@@ -61,7 +34,7 @@ public sealed class DefinitionStore
     {
         DefinitionName.Validate(name, kind);
         string secretName = DefinitionName.ToSecretName(kind, name);
-        foreach (string candidate in ReadVaults(vault))
+        foreach (string candidate in Vaults.ReadVaults(vault))
         {
             string? json = _secrets.GetSecret(secretName, candidate);
             if (json is not null)
@@ -76,7 +49,7 @@ public sealed class DefinitionStore
     /// <summary>A definition by exact name; throws <c>DefinitionNotFound</c> when there is none.</summary>
     public StoredDefinition<T> Get<T>(DefinitionKind kind, string name, string? vault)
         where T : Definition
-        => Find<T>(kind, name, vault) ?? throw NotFound(kind, name, vault ?? _preferredVault);
+        => Find<T>(kind, name, vault) ?? throw NotFound(kind, name, vault ?? Vaults.Preferred);
 
     /// <summary>
     /// Definitions whose names match a wildcard pattern. A document that cannot be read is reported to
@@ -86,7 +59,7 @@ public sealed class DefinitionStore
         where T : Definition
     {
         string secretPattern = DefinitionName.ToSecretPattern(kind, pattern);
-        IReadOnlyList<string> vaults = ReadVaults(vault);
+        IReadOnlyList<string> vaults = Vaults.ReadVaults(vault);
         string? only = vaults.Count == 1 ? vaults[0] : null;
         var found = new List<StoredDefinition<T>>();
         foreach (SecretEntry entry in _secrets.GetSecretInfo(secretPattern, only)
@@ -116,22 +89,16 @@ public sealed class DefinitionStore
     }
 
     /// <summary>
-    /// Writes a new definition. Without <paramref name="force"/> an existing one of that name is an error; with
-    /// it, the existing one is replaced and the revision continues from it. References are checked first.
-    /// </summary>
-    public StoredDefinition<T> Create<T>(T definition, string? vault, bool force)
-        where T : Definition
-        => Commit(PrepareCreate(definition, vault, force));
-
-    /// <summary>
-    /// Every check of <see cref="Create{T}"/> (values, vault, references, name taken), without writing: what
-    /// -WhatIf and -Confirm are asked about is a write that would succeed. <see cref="Commit{T}"/> writes it.
+    /// Every check of a new definition (values, vault, references, name taken), without writing: what -WhatIf and
+    /// -Confirm are asked about is a write that would succeed. <see cref="Commit{T}"/> writes it. Without
+    /// <paramref name="force"/> an existing one of that name is an error; with it, the existing one is replaced
+    /// and the revision continues from it.
     /// </summary>
     public StoredDefinition<T> PrepareCreate<T>(T definition, string? vault, bool force)
         where T : Definition
     {
         definition.Validate();
-        string target = ResolveWriteVault(vault);
+        string target = Vaults.ResolveWriteVault(vault);
         CheckReferences(definition, target);
 
         string secretName = DefinitionName.ToSecretName(definition.Kind, definition.Name);
@@ -170,16 +137,14 @@ public sealed class DefinitionStore
         return prepared;
     }
 
-    /// <summary>Changes an existing definition in the chosen vault and bumps its revision.</summary>
-    public StoredDefinition<T> Update<T>(DefinitionKind kind, string name, string? vault, Func<T, T> change)
-        where T : Definition
-        => Commit(PrepareUpdate(kind, name, vault, change));
-
-    /// <summary>Every check of <see cref="Update{T}"/> (it exists, the change is valid, references), without writing.</summary>
+    /// <summary>
+    /// Every check of a change to an existing definition in the chosen vault (it exists, the change is valid,
+    /// references), without writing; the prepared definition has the next revision.
+    /// </summary>
     public StoredDefinition<T> PrepareUpdate<T>(DefinitionKind kind, string name, string? vault, Func<T, T> change)
         where T : Definition
     {
-        string target = ResolveWriteVault(vault);
+        string target = Vaults.ResolveWriteVault(vault);
         StoredDefinition<T> current = Find<T>(kind, name, target) ?? throw NotFound(kind, name, target);
         T changed = change(current.Definition) with
         {
@@ -200,17 +165,14 @@ public sealed class DefinitionStore
         => PrepareUpdate<T>(edit.Kind, name, vault, edit.ApplyTo);
 
     /// <summary>
-    /// Removes a definition from the chosen vault. Refuses (<c>DefinitionInUse</c>) while a connection in that
-    /// vault still references it, naming the connections.
+    /// Every check of removing a definition from the chosen vault (it exists, no connection uses it), without
+    /// removing. Refuses (<c>DefinitionInUse</c>) while a connection in that vault still references it, naming the
+    /// connections.
     /// </summary>
-    public void Remove(DefinitionKind kind, string name, string? vault)
-        => CommitRemove(PrepareRemove(kind, name, vault));
-
-    /// <summary>Every check of <see cref="Remove"/> (it exists, no connection uses it), without removing.</summary>
     public PendingRemoval PrepareRemove(DefinitionKind kind, string name, string? vault)
     {
         DefinitionName.Validate(name, kind);
-        string target = ResolveWriteVault(vault);
+        string target = Vaults.ResolveWriteVault(vault);
         string secretName = DefinitionName.ToSecretName(kind, name);
         if (_secrets.GetSecret(secretName, target) is null)
         {
@@ -240,7 +202,7 @@ public sealed class DefinitionStore
     public void CommitRemove(PendingRemoval removal)
     {
         _secrets.RemoveSecret(DefinitionName.ToSecretName(removal.Kind, removal.Name), removal.Vault);
-        Interlocked.Increment(ref s_generation);
+        DefinitionChanges.Record();
     }
 
     private void Write(Definition definition, string vault, string secretName)
@@ -253,7 +215,7 @@ public sealed class DefinitionStore
             ["FhirSecurityUpdated"] = definition.Updated.UtcDateTime,
         };
         _secrets.SetSecret(secretName, DefinitionDocument.Serialize(definition), vault, metadata, noClobber: false);
-        Interlocked.Increment(ref s_generation);
+        DefinitionChanges.Record();
     }
 
     private void CheckReferences(Definition definition, string vault)
@@ -300,36 +262,6 @@ public sealed class DefinitionStore
             return 0; // -Force over an unreadable document starts again; the document is replaced whole.
         }
     }
-
-    private IReadOnlyList<VaultInfo> RegisteredVaults()
-    {
-        IReadOnlyList<VaultInfo> vaults = _secrets.GetVaults();
-        return vaults.Count > 0
-            ? vaults
-            : throw new FhirSecurityException(
-                ErrorIds.SecretVaultNotRegistered,
-                FailureCategory.ResourceUnavailable,
-                "No SecretManagement vault is registered. Register one first, for example: Install-Module Microsoft.PowerShell.SecretStore; Register-SecretVault -Name FhirVault -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault");
-    }
-
-    private IReadOnlyList<string> ReadVaults(string? requested)
-    {
-        IReadOnlyList<VaultInfo> vaults = RegisteredVaults();
-        string? chosen = requested ?? _preferredVault;
-        return chosen is not null
-            ? [FindVault(vaults, chosen, requested is null).Name]
-            : vaults.OrderByDescending(v => v.IsDefault).Select(v => v.Name).ToArray();
-    }
-
-    private static VaultInfo FindVault(IReadOnlyList<VaultInfo> vaults, string name, bool fromPreference)
-        => vaults.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase))
-           ?? throw new FhirSecurityException(
-               ErrorIds.SecretVaultNotFound,
-               FailureCategory.ObjectNotFound,
-               fromPreference
-                   ? $"The vault '{name}' named by ${VaultPreferenceVariable} is not registered. Registered vaults: {string.Join(", ", vaults.Select(v => v.Name))}. Fix the variable or run Register-SecretVault."
-                   : $"The vault '{name}' is not registered. Registered vaults: {string.Join(", ", vaults.Select(v => v.Name))}. Check the name (Get-SecretVault) or run Register-SecretVault.",
-               name);
 
     private static int IndexOf(IReadOnlyList<string> vaults, string vault)
     {

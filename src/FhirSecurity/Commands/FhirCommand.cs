@@ -29,7 +29,7 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
     internal DefinitionStore Store
         => _store ??= new DefinitionStore(
             SecretManagementStore.Gated(),
-            Environment.GetEnvironmentVariable(DefinitionStore.VaultPreferenceVariable),
+            Environment.GetEnvironmentVariable(VaultChoice.PreferenceVariable),
             TimeProvider.System);
 
     /// <summary>

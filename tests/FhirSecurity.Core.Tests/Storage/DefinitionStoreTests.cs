@@ -13,10 +13,30 @@ public sealed class DefinitionStoreTests
 
     private DefinitionStore Store(string? preference = null) => new(_vaults, preference, TimeProvider.System);
 
+    private StoredDefinition<T> Create<T>(T definition, string? vault, bool force, string? preference = null)
+        where T : Definition
+    {
+        DefinitionStore store = Store(preference);
+        return store.Commit(store.PrepareCreate(definition, vault, force));
+    }
+
+    private StoredDefinition<T> Update<T>(DefinitionKind kind, string name, string? vault, Func<T, T> change)
+        where T : Definition
+    {
+        DefinitionStore store = Store();
+        return store.Commit(store.PrepareUpdate(kind, name, vault, change));
+    }
+
+    private void Remove(DefinitionKind kind, string name, string? vault)
+    {
+        DefinitionStore store = Store();
+        store.CommitRemove(store.PrepareRemove(kind, name, vault));
+    }
+
     [Fact]
     public void Create_writes_one_secret_to_the_default_vault()
     {
-        var stored = Store().Create(Samples.Basic(), vault: null, force: false);
+        var stored = Create(Samples.Basic(), vault: null, force: false);
 
         Assert.Equal("Main", stored.Vault);
         Assert.Equal(1, stored.Definition.Revision);
@@ -28,16 +48,16 @@ public sealed class DefinitionStoreTests
     [Fact]
     public void Vault_choice_is_parameter_then_preference_then_default()
     {
-        Assert.Equal("Other", Store().ResolveWriteVault("Other"));
-        Assert.Equal("Other", Store(preference: "other").ResolveWriteVault(null));
-        Assert.Equal("Main", Store(preference: "Other").ResolveWriteVault("Main"));
-        Assert.Equal("Main", Store().ResolveWriteVault(null));
+        Assert.Equal("Other", Store().Vaults.ResolveWriteVault("Other"));
+        Assert.Equal("Other", Store(preference: "other").Vaults.ResolveWriteVault(null));
+        Assert.Equal("Main", Store(preference: "Other").Vaults.ResolveWriteVault("Main"));
+        Assert.Equal("Main", Store().Vaults.ResolveWriteVault(null));
     }
 
     [Fact]
     public void Preference_naming_an_unregistered_vault_is_an_error_not_a_fallback()
     {
-        var ex = Assert.Throws<FhirSecurityException>(() => Store(preference: "Gone").Create(Samples.Basic(), null, false));
+        var ex = Assert.Throws<FhirSecurityException>(() => Create(Samples.Basic(), null, false, preference: "Gone"));
 
         Assert.Equal(ErrorIds.SecretVaultNotFound, ex.ErrorId);
         Assert.Contains("FHIRSECURITY_VAULT", ex.Message);
@@ -48,19 +68,19 @@ public sealed class DefinitionStoreTests
     public void No_vault_registered_and_no_default_vault_have_their_own_ids()
     {
         var none = new DefinitionStore(new InMemorySecretStore(), null, TimeProvider.System);
-        Assert.Equal(ErrorIds.SecretVaultNotRegistered, Assert.Throws<FhirSecurityException>(() => none.ResolveWriteVault(null)).ErrorId);
+        Assert.Equal(ErrorIds.SecretVaultNotRegistered, Assert.Throws<FhirSecurityException>(() => none.Vaults.ResolveWriteVault(null)).ErrorId);
 
         var noDefault = new DefinitionStore(new InMemorySecretStore().AddVault("A"), null, TimeProvider.System);
-        Assert.Equal(ErrorIds.SecretVaultNoDefault, Assert.Throws<FhirSecurityException>(() => noDefault.ResolveWriteVault(null)).ErrorId);
+        Assert.Equal(ErrorIds.SecretVaultNoDefault, Assert.Throws<FhirSecurityException>(() => noDefault.Vaults.ResolveWriteVault(null)).ErrorId);
     }
 
     [Fact]
     public void Creating_an_existing_name_fails_and_leaves_the_vault_as_it_was()
     {
-        Store().Create(Samples.Basic(), null, false);
+        Create(Samples.Basic(), null, false);
         var before = _vaults.Snapshot("Main");
 
-        var ex = Assert.Throws<FhirSecurityException>(() => Store().Create(Samples.Basic() with { UserName = "other" }, null, false));
+        var ex = Assert.Throws<FhirSecurityException>(() => Create(Samples.Basic() with { UserName = "other" }, null, false));
 
         Assert.Equal(ErrorIds.DefinitionAlreadyExists, ex.ErrorId);
         Assert.Equal(FailureCategory.ResourceExists, ex.Category);
@@ -70,9 +90,9 @@ public sealed class DefinitionStoreTests
     [Fact]
     public void Force_replaces_and_continues_the_revision()
     {
-        Store().Create(Samples.Basic(), null, false);
+        Create(Samples.Basic(), null, false);
 
-        var replaced = Store().Create(Samples.Basic() with { UserName = "other" }, null, force: true);
+        var replaced = Create(Samples.Basic() with { UserName = "other" }, null, force: true);
 
         Assert.Equal(2, replaced.Definition.Revision);
         Assert.Equal("other", Store().Get<BasicAuthDefinition>(DefinitionKind.BasicAuth, "basic1", null).Definition.UserName);
@@ -81,9 +101,9 @@ public sealed class DefinitionStoreTests
     [Fact]
     public void Update_changes_what_is_given_and_bumps_the_revision()
     {
-        Store().Create(Samples.Basic(), null, false);
+        Create(Samples.Basic(), null, false);
 
-        var updated = Store().Update<BasicAuthDefinition>(DefinitionKind.BasicAuth, "basic1", null, d => d with { Password = new SecretValue("rotated") });
+        var updated = Update<BasicAuthDefinition>(DefinitionKind.BasicAuth, "basic1", null, d => d with { Password = new SecretValue("rotated") });
 
         Assert.Equal(2, updated.Definition.Revision);
         var read = Store().Get<BasicAuthDefinition>(DefinitionKind.BasicAuth, "basic1", null).Definition;
@@ -94,10 +114,10 @@ public sealed class DefinitionStoreTests
     [Fact]
     public void Update_that_breaks_a_rule_writes_nothing()
     {
-        Store().Create(Samples.Connection(), null, false);
+        Create(Samples.Connection(), null, false);
         var before = _vaults.Snapshot("Main");
 
-        Assert.Throws<FhirSecurityException>(() => Store().Update<ConnectionDefinition>(DefinitionKind.Connection, "conn1", null, c => c with { TimeoutSec = 0 }));
+        Assert.Throws<FhirSecurityException>(() => Update<ConnectionDefinition>(DefinitionKind.Connection, "conn1", null, c => c with { TimeoutSec = 0 }));
 
         Assert.Equal(before, _vaults.Snapshot("Main"));
     }
@@ -105,9 +125,9 @@ public sealed class DefinitionStoreTests
     [Fact]
     public void Connection_must_reference_existing_definitions_in_its_vault()
     {
-        Store().Create(Samples.Basic("b1"), "Other", false);
+        Create(Samples.Basic("b1"), "Other", false);
 
-        var ex = Assert.Throws<FhirSecurityException>(() => Store().Create(Samples.Connection(basic: "b1"), "Main", false));
+        var ex = Assert.Throws<FhirSecurityException>(() => Create(Samples.Connection(basic: "b1"), "Main", false));
 
         Assert.Equal(ErrorIds.ReferencedDefinitionNotFound, ex.ErrorId);
         Assert.Empty(_vaults.Snapshot("Main"));
@@ -116,9 +136,9 @@ public sealed class DefinitionStoreTests
     [Fact]
     public void Reference_to_a_definition_of_another_kind_says_which_kind_it_is()
     {
-        Store().Create(Samples.OAuth("shared"), null, false);
+        Create(Samples.OAuth("shared"), null, false);
 
-        var ex = Assert.Throws<FhirSecurityException>(() => Store().Create(Samples.Connection(basic: "shared"), null, false));
+        var ex = Assert.Throws<FhirSecurityException>(() => Create(Samples.Connection(basic: "shared"), null, false));
 
         Assert.Equal(ErrorIds.ReferencedDefinitionWrongKind, ex.ErrorId);
         Assert.Contains("OAuth definition", ex.Message);
@@ -127,41 +147,41 @@ public sealed class DefinitionStoreTests
     [Fact]
     public void Remove_refuses_a_definition_a_connection_uses_and_names_the_connection()
     {
-        Store().Create(Samples.OAuth("o1"), null, false);
-        Store().Create(Samples.Connection("prod", oauth: "o1"), null, false);
+        Create(Samples.OAuth("o1"), null, false);
+        Create(Samples.Connection("prod", oauth: "o1"), null, false);
         var before = _vaults.Snapshot("Main");
 
-        var ex = Assert.Throws<FhirSecurityException>(() => Store().Remove(DefinitionKind.OAuth, "o1", null));
+        var ex = Assert.Throws<FhirSecurityException>(() => Remove(DefinitionKind.OAuth, "o1", null));
 
         Assert.Equal(ErrorIds.DefinitionInUse, ex.ErrorId);
         Assert.Contains("'prod'", ex.Message);
         Assert.Equal(before, _vaults.Snapshot("Main"));
 
-        Store().Remove(DefinitionKind.Connection, "prod", null);
-        Store().Remove(DefinitionKind.OAuth, "o1", null);
+        Remove(DefinitionKind.Connection, "prod", null);
+        Remove(DefinitionKind.OAuth, "o1", null);
         Assert.Empty(_vaults.Snapshot("Main"));
     }
 
     [Fact]
     public void Remove_of_a_missing_definition_is_DefinitionNotFound()
-        => Assert.Equal(ErrorIds.DefinitionNotFound, Assert.Throws<FhirSecurityException>(() => Store().Remove(DefinitionKind.BasicAuth, "nope", null)).ErrorId);
+        => Assert.Equal(ErrorIds.DefinitionNotFound, Assert.Throws<FhirSecurityException>(() => Remove(DefinitionKind.BasicAuth, "nope", null)).ErrorId);
 
     [Fact]
     public void Reads_without_a_vault_search_every_vault_default_first()
     {
-        Store().Create(Samples.Basic("same") with { UserName = "in-other" }, "Other", false);
+        Create(Samples.Basic("same") with { UserName = "in-other" }, "Other", false);
         Assert.Equal("Other", Store().Get<BasicAuthDefinition>(DefinitionKind.BasicAuth, "same", null).Vault);
 
-        Store().Create(Samples.Basic("same") with { UserName = "in-main" }, "Main", false);
+        Create(Samples.Basic("same") with { UserName = "in-main" }, "Main", false);
         Assert.Equal("in-main", Store().Get<BasicAuthDefinition>(DefinitionKind.BasicAuth, "same", null).Definition.UserName);
     }
 
     [Fact]
     public void List_matches_wildcards_and_reports_unreadable_documents_without_hiding_the_rest()
     {
-        Store().Create(Samples.Connection("prod-a"), null, false);
-        Store().Create(Samples.Connection("prod-b"), null, false);
-        Store().Create(Samples.Connection("test-a"), null, false);
+        Create(Samples.Connection("prod-a"), null, false);
+        Create(Samples.Connection("prod-b"), null, false);
+        Create(Samples.Connection("test-a"), null, false);
         _vaults.WriteRaw("Main", "FhirSecurity-Connection-prod-c", "{broken");
         var errors = new List<FhirSecurityException>();
 
@@ -176,7 +196,7 @@ public sealed class DefinitionStoreTests
     {
         _vaults.Lock("Main");
 
-        var ex = Assert.Throws<FhirSecurityException>(() => Store().Create(Samples.Basic(), null, false));
+        var ex = Assert.Throws<FhirSecurityException>(() => Create(Samples.Basic(), null, false));
 
         Assert.Equal(ErrorIds.SecretVaultLocked, ex.ErrorId);
         Assert.Equal(0, _vaults.Writes);

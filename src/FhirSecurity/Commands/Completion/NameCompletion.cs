@@ -24,7 +24,7 @@ internal static partial class NameCompletion
             string? vault = fakeBoundParameters["Vault"] as string;
             if (string.IsNullOrEmpty(vault))
             {
-                vault = Environment.GetEnvironmentVariable(Core.Storage.DefinitionStore.VaultPreferenceVariable);
+                vault = Environment.GetEnvironmentVariable(Core.Storage.VaultChoice.PreferenceVariable);
             }
 
             return SecretManagementStore.Gated()

@@ -27,7 +27,7 @@ internal static class OAuthDiscovery
             ? null
             : cmdlet.Store
                 .Get<CaBundleDefinition>(
-                    DefinitionKind.CaBundle, caBundle, cmdlet.Store.ResolveWriteVault(cmdlet.Vault))
+                    DefinitionKind.CaBundle, caBundle, cmdlet.Store.Vaults.ResolveWriteVault(cmdlet.Vault))
                 .Definition.Load();
         if (mode == TlsValidationMode.Skip)
         {
