@@ -33,7 +33,7 @@ internal static class ConnectionTransportFields
         }
     }
 
-    public static ConnectionDefinition Read(DefinitionDocument.Reader reader, ConnectionDefinition connection)
+    public static ConnectionDefinition Read(DefinitionDocumentReader reader, ConnectionDefinition connection)
     {
         string? certificate = reader.OptionalString("clientCertificate");
         string? mode = reader.OptionalString("proxyMode");

@@ -34,48 +34,7 @@ public static class DefinitionDocument
                 root["password"] = basic.Password.Reveal();
                 break;
             case OAuthDefinition oauth:
-                root["tokenUrl"] = oauth.TokenUrl.AbsoluteUri;
-                root["clientId"] = oauth.ClientId;
-                root["clientAuthentication"] = ToWire(oauth.ClientAuthentication);
-                if (oauth.ClientSecret is { } secret)
-                {
-                    root["clientSecret"] = secret.Reveal();
-                }
-
-                // Key fields only for private_key_jwt, so a secret-method document is exactly what earlier builds wrote.
-                if (oauth.PrivateKey is { } key)
-                {
-                    root["privateKey"] = key.Reveal();
-                }
-
-                if (oauth.Algorithm is { } algorithm)
-                {
-                    root["algorithm"] = algorithm.ToString();
-                }
-
-                if (oauth.KeyId is { } keyId)
-                {
-                    root["keyId"] = keyId;
-                }
-
-                if (oauth.JwksUrl is { } jwks)
-                {
-                    root["jwksUrl"] = jwks.AbsoluteUri;
-                }
-
-                if (oauth.DiscoveredFrom is { } discoveredFrom)
-                {
-                    root["discoveredFrom"] = discoveredFrom.AbsoluteUri;
-                }
-
-                root["scopes"] = new JsonArray(oauth.Scopes.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
-                var extra = new JsonObject();
-                foreach (KeyValuePair<string, string> pair in oauth.ExtraParameters)
-                {
-                    extra[pair.Key] = pair.Value;
-                }
-
-                root["extraParameters"] = extra;
+                OAuthDocumentFields.Write(root, oauth);
                 break;
             case CaBundleDefinition bundle:
                 root["pem"] = bundle.Pem;
@@ -114,10 +73,10 @@ public static class DefinitionDocument
         catch (JsonException)
         {
             // The parser's message can quote the document, and the document holds secrets: say only where.
-            throw Corrupt(secretName, "it is not a JSON document");
+            throw DefinitionDocumentReader.Corrupt(secretName, "it is not a JSON document");
         }
 
-        var reader = new Reader(root, secretName);
+        var reader = new DefinitionDocumentReader(root, secretName);
         int version = reader.Int("fhirSecurity");
         if (version > SchemaVersion)
         {
@@ -131,7 +90,7 @@ public static class DefinitionDocument
         string kind = reader.String("kind");
         if (!string.Equals(kind, expected.ToString(), StringComparison.Ordinal))
         {
-            throw Corrupt(secretName, $"it holds a '{kind}' definition where a {expected} was expected");
+            throw reader.Fail($"it holds a '{kind}' definition where a {expected} was expected");
         }
 
         string name = reader.String("name");
@@ -146,9 +105,9 @@ public static class DefinitionDocument
                 UserName = reader.String("userName"),
                 Password = new SecretValue(reader.String("password")),
             },
-            DefinitionKind.OAuth => ReadOAuth(reader, name, secretName),
+            DefinitionKind.OAuth => OAuthDocumentFields.Read(reader, name),
             DefinitionKind.CaBundle => new CaBundleDefinition { Name = name, Pem = reader.String("pem") },
-            _ => new ConnectionDefinition
+            DefinitionKind.Connection => new ConnectionDefinition
             {
                 Name = name,
                 BaseUri = reader.Uri("baseUri"),
@@ -158,11 +117,13 @@ public static class DefinitionDocument
                 CaBundle = reader.OptionalString("caBundle"),
                 // Both fields came after the first release: a document without them reads as the defaults, so
                 // documents written by earlier builds keep working under schema 1.
-                MinimumTlsVersion = ReadMinimumTlsVersion(reader.OptionalString("minimumTlsVersion"), secretName),
-                RevocationMode = ReadRevocationMode(reader.OptionalString("revocationMode"), secretName),
+                MinimumTlsVersion = ReadMinimumTlsVersion(reader, reader.OptionalString("minimumTlsVersion")),
+                RevocationMode = ReadRevocationMode(reader, reader.OptionalString("revocationMode")),
                 TimeoutSec = reader.Int("timeoutSec"),
                 AllowUnencryptedAuthentication = reader.Bool("allowUnencryptedAuthentication"),
             },
+            // Not read as the nearest kind: a document of a kind this build has no rules for is not usable.
+            _ => throw reader.Fail($"it holds a '{kind}' definition, a kind this version does not know"),
         };
 
         if (definition is ConnectionDefinition read)
@@ -177,7 +138,7 @@ public static class DefinitionDocument
         }
         catch (FhirSecurityException ex)
         {
-            throw Corrupt(secretName, ex.Message);
+            throw reader.Fail(ex.Message);
         }
 
         return definition;
@@ -191,136 +152,17 @@ public static class DefinitionDocument
         _ => "client_secret_basic",
     };
 
-    // Documents of the secret methods read exactly as before (clientSecret required, no key fields); the key fields
-    // are optional on read, so what is missing or surplus is reported by the definition's own rules.
-    private static OAuthDefinition ReadOAuth(Reader reader, string name, string secretName)
-    {
-        OAuthClientAuthentication method = ReadClientAuthentication(reader.String("clientAuthentication"), secretName);
-        string? secret = method == OAuthClientAuthentication.PrivateKeyJwt ? reader.OptionalString("clientSecret") : reader.String("clientSecret");
-        string? key = reader.OptionalString("privateKey");
-        string? algorithm = reader.OptionalString("algorithm");
-        return new OAuthDefinition
-        {
-            Name = name,
-            TokenUrl = reader.Uri("tokenUrl"),
-            ClientId = reader.String("clientId"),
-            ClientAuthentication = method,
-            ClientSecret = secret is null ? null : new SecretValue(secret),
-            PrivateKey = key is null ? null : new SecretValue(key),
-            Algorithm = algorithm is null ? null
-                : Enum.TryParse(algorithm, ignoreCase: false, out JwtSigningAlgorithm parsed) && Enum.IsDefined(parsed) ? parsed
-                : throw Newer(secretName, $"the signing algorithm '{algorithm}'"),
-            KeyId = reader.OptionalString("keyId"),
-            JwksUrl = reader.OptionalUri("jwksUrl"),
-            DiscoveredFrom = reader.OptionalUri("discoveredFrom"),
-            Scopes = reader.StringArray("scopes"),
-            ExtraParameters = reader.StringMap("extraParameters"),
-        };
-    }
-
-    private static OAuthClientAuthentication ReadClientAuthentication(string wire, string secretName) => wire switch
-    {
-        "client_secret_basic" => OAuthClientAuthentication.ClientSecretBasic,
-        "client_secret_post" => OAuthClientAuthentication.ClientSecretPost,
-        "private_key_jwt" => OAuthClientAuthentication.PrivateKeyJwt,
-        _ => throw new FhirSecurityException(
-            ErrorIds.DefinitionSchemaUnsupported,
-            FailureCategory.InvalidData,
-            $"The secret '{secretName}' uses the client authentication method '{wire}', which this version of FhirSecurity does not know. Update the module: Update-Module FhirSecurity.",
-            secretName),
-    };
-
-    private static TlsVersion ReadMinimumTlsVersion(string? text, string secretName)
+    private static TlsVersion ReadMinimumTlsVersion(DefinitionDocumentReader reader, string? text)
         => text is null ? TlsVersion.Tls12
             : TlsVersions.TryParse(text, out TlsVersion version) ? version
-            : throw Newer(secretName, $"the minimum TLS version '{text}'");
+            : throw reader.Unknown($"the minimum TLS version '{text}'");
 
-    private static RevocationCheckMode ReadRevocationMode(string? text, string secretName) => text switch
-    {
-        null or nameof(RevocationCheckMode.NoCheck) => RevocationCheckMode.NoCheck,
-        nameof(RevocationCheckMode.Online) => RevocationCheckMode.Online,
-        nameof(RevocationCheckMode.Offline) => RevocationCheckMode.Offline,
-        _ => throw Newer(secretName, $"the revocation mode '{text}'"),
-    };
-
-    // A value this build does not know is most likely from a newer module (as for client authentication methods):
-    // refuse it rather than fall back to a weaker setting.
-    private static FhirSecurityException Newer(string secretName, string what)
-        => new(
-            ErrorIds.DefinitionSchemaUnsupported,
-            FailureCategory.InvalidData,
-            $"The secret '{secretName}' uses {what}, which this version of FhirSecurity does not know. Update the module: Update-Module FhirSecurity.",
-            secretName);
-
-    private static FhirSecurityException Corrupt(string secretName, string why)
-        => new(
-            ErrorIds.DefinitionCorrupt,
-            FailureCategory.InvalidData,
-            $"The vault secret '{secretName}' is not a readable FhirSecurity definition: {why}. Recreate it with the New-Fhir* command and -Force, or remove it with Remove-Secret.",
-            secretName);
-
-    /// <summary>Typed reads that fail with <c>DefinitionCorrupt</c>, naming the field but not its value.</summary>
-    internal sealed class Reader(JsonObject root, string secretName)
-    {
-        /// <summary>A <c>DefinitionCorrupt</c> error for this secret: <paramref name="why"/> names the field, never its value.</summary>
-        public FhirSecurityException Fail(string why) => Corrupt(secretName, why);
-
-        /// <summary>A <c>DefinitionSchemaUnsupported</c> error for a value this build does not know (<paramref name="what"/>).</summary>
-        public FhirSecurityException Unknown(string what) => Newer(secretName, what);
-
-        public string String(string field)
-            => OptionalString(field) ?? throw Corrupt(secretName, $"the field '{field}' is missing");
-
-        public string? OptionalString(string field)
-            => root[field] switch
-            {
-                null => null,
-                JsonValue value when value.TryGetValue(out string? text) => text,
-                _ => throw Corrupt(secretName, $"the field '{field}' is not a string"),
-            };
-
-        public int Int(string field)
-            => root[field] is JsonValue value && value.TryGetValue(out int number)
-                ? number
-                : throw Corrupt(secretName, $"the field '{field}' is missing or not a whole number");
-
-        public bool Bool(string field)
-            => root[field] is JsonValue value && value.TryGetValue(out bool flag)
-                ? flag
-                : throw Corrupt(secretName, $"the field '{field}' is missing or not true/false");
-
-        public DateTimeOffset Time(string field)
-            => DateTimeOffset.TryParse(String(field), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset time)
-                ? time
-                : throw Corrupt(secretName, $"the field '{field}' is not a date and time");
-
-        public Uri Uri(string field)
-            => System.Uri.TryCreate(String(field), UriKind.Absolute, out Uri? uri)
-                ? uri
-                : throw Corrupt(secretName, $"the field '{field}' is not an absolute URI");
-
-        public Uri? OptionalUri(string field)
-            => OptionalString(field) is not { } text ? null
-                : System.Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) ? uri
-                : throw Corrupt(secretName, $"the field '{field}' is not an absolute URI");
-
-        public T Enum<T>(string field)
-            where T : struct, System.Enum
-            => System.Enum.TryParse(String(field), ignoreCase: false, out T value) && System.Enum.IsDefined(value)
-                ? value
-                : throw Corrupt(secretName, $"the field '{field}' has an unknown value");
-
-        public IReadOnlyList<string> StringArray(string field)
-            => root[field] is JsonArray array
-                ? array.Select(item => item is JsonValue v && v.TryGetValue(out string? s) ? s : throw Corrupt(secretName, $"the field '{field}' holds a non-string")).ToArray()
-                : throw Corrupt(secretName, $"the field '{field}' is missing or not a list");
-
-        public IReadOnlyDictionary<string, string> StringMap(string field)
-            => root[field] is JsonObject map
-                ? map.ToDictionary(
-                    pair => pair.Key,
-                    pair => pair.Value is JsonValue v && v.TryGetValue(out string? s) ? s : throw Corrupt(secretName, $"the field '{field}' holds a non-string"),
-                    StringComparer.Ordinal)
-                : throw Corrupt(secretName, $"the field '{field}' is missing or not an object");
-    }
+    private static RevocationCheckMode ReadRevocationMode(DefinitionDocumentReader reader, string? text)
+        => text switch
+        {
+            null or nameof(RevocationCheckMode.NoCheck) => RevocationCheckMode.NoCheck,
+            nameof(RevocationCheckMode.Online) => RevocationCheckMode.Online,
+            nameof(RevocationCheckMode.Offline) => RevocationCheckMode.Offline,
+            _ => throw reader.Unknown($"the revocation mode '{text}'"),
+        };
 }

@@ -179,6 +179,19 @@ public sealed class DefinitionDocumentTests
     }
 
     [Fact]
+    public void Document_of_a_kind_this_build_does_not_know_is_DefinitionCorrupt_not_read_as_a_connection()
+    {
+        // A connection document that names a kind outside the enum, asked for as that kind.
+        JsonObject root = JsonNode.Parse(DefinitionDocument.Serialize(Samples.Connection()))!.AsObject();
+        root["kind"] = "9";
+
+        var ex = Assert.Throws<FhirSecurityException>(
+            () => DefinitionDocument.Deserialize(root.ToJsonString(), (DefinitionKind)9, "s"));
+
+        Assert.Equal(ErrorIds.DefinitionCorrupt, ex.ErrorId);
+    }
+
+    [Fact]
     public void Newer_schema_is_refused_with_its_own_id()
     {
         JsonObject json = JsonNode.Parse(DefinitionDocument.Serialize(Samples.Basic()))!.AsObject();

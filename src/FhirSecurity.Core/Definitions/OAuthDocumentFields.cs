@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using FhirSecurity.Core.Secrets;
+
+namespace FhirSecurity.Core.Definitions;
+
+/// <summary>
+/// The fields of an OAuth document: <c>tokenUrl</c>, <c>clientId</c>, <c>clientAuthentication</c> (the OAuth wire
+/// name), <c>clientSecret</c> (a secret), the key fields of private_key_jwt (<c>privateKey</c>, a secret;
+/// <c>algorithm</c>, <c>keyId</c>, <c>jwksUrl</c>), <c>discoveredFrom</c>, <c>scopes</c> and
+/// <c>extraParameters</c>. The key fields are written only for private_key_jwt, so a secret-method document is
+/// exactly what builds before it wrote.
+/// </summary>
+internal static class OAuthDocumentFields
+{
+    public static void Write(JsonObject root, OAuthDefinition oauth)
+    {
+        root["tokenUrl"] = oauth.TokenUrl.AbsoluteUri;
+        root["clientId"] = oauth.ClientId;
+        root["clientAuthentication"] = DefinitionDocument.ToWire(oauth.ClientAuthentication);
+        if (oauth.ClientSecret is { } secret)
+        {
+            root["clientSecret"] = secret.Reveal();
+        }
+
+        if (oauth.PrivateKey is { } key)
+        {
+            root["privateKey"] = key.Reveal();
+        }
+
+        if (oauth.Algorithm is { } algorithm)
+        {
+            root["algorithm"] = algorithm.ToString();
+        }
+
+        if (oauth.KeyId is { } keyId)
+        {
+            root["keyId"] = keyId;
+        }
+
+        if (oauth.JwksUrl is { } jwks)
+        {
+            root["jwksUrl"] = jwks.AbsoluteUri;
+        }
+
+        if (oauth.DiscoveredFrom is { } discoveredFrom)
+        {
+            root["discoveredFrom"] = discoveredFrom.AbsoluteUri;
+        }
+
+        root["scopes"] = new JsonArray(oauth.Scopes.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
+        var extra = new JsonObject();
+        foreach (KeyValuePair<string, string> pair in oauth.ExtraParameters)
+        {
+            extra[pair.Key] = pair.Value;
+        }
+
+        root["extraParameters"] = extra;
+    }
+
+    // Documents of the secret methods read exactly as before (clientSecret required, no key fields); the key fields
+    // are optional on read, so what is missing or surplus is reported by the definition's own rules.
+    public static OAuthDefinition Read(DefinitionDocumentReader reader, string name)
+    {
+        OAuthClientAuthentication method = ReadClientAuthentication(reader, reader.String("clientAuthentication"));
+        string? secret = method == OAuthClientAuthentication.PrivateKeyJwt
+            ? reader.OptionalString("clientSecret")
+            : reader.String("clientSecret");
+        string? key = reader.OptionalString("privateKey");
+        string? algorithm = reader.OptionalString("algorithm");
+        return new OAuthDefinition
+        {
+            Name = name,
+            TokenUrl = reader.Uri("tokenUrl"),
+            ClientId = reader.String("clientId"),
+            ClientAuthentication = method,
+            ClientSecret = secret is null ? null : new SecretValue(secret),
+            PrivateKey = key is null ? null : new SecretValue(key),
+            Algorithm = algorithm is null ? null
+                : Enum.TryParse(algorithm, ignoreCase: false, out JwtSigningAlgorithm parsed) && Enum.IsDefined(parsed)
+                    ? parsed
+                    : throw reader.Unknown($"the signing algorithm '{algorithm}'"),
+            KeyId = reader.OptionalString("keyId"),
+            JwksUrl = reader.OptionalUri("jwksUrl"),
+            DiscoveredFrom = reader.OptionalUri("discoveredFrom"),
+            Scopes = reader.StringArray("scopes"),
+            ExtraParameters = reader.StringMap("extraParameters"),
+        };
+    }
+
+    private static OAuthClientAuthentication ReadClientAuthentication(DefinitionDocumentReader reader, string wire)
+        => wire switch
+        {
+            "client_secret_basic" => OAuthClientAuthentication.ClientSecretBasic,
+            "client_secret_post" => OAuthClientAuthentication.ClientSecretPost,
+            "private_key_jwt" => OAuthClientAuthentication.PrivateKeyJwt,
+            _ => throw reader.Unknown($"the client authentication method '{wire}'"),
+        };
+}
