@@ -38,7 +38,7 @@ internal sealed class EngineProbe
             ("TlsValidation", customBundle),
             ("CaBundle", "ca"));
         object bundle = Type("FhirSecurity.Core.Tls.CaBundle").GetMethod("Load")!.Invoke(null, [pem, "benchmark"])!;
-        ConstructorInfo tlsCtor = Type("FhirSecurity.Core.Http.TlsPolicy").GetConstructors().Single();
+        ConstructorInfo tlsCtor = Type("FhirSecurity.Core.Http.TransportPolicy").GetConstructors().Single();
         object tls = tlsCtor.Invoke([customBundle, bundle, .. tlsCtor.GetParameters().Skip(2).Select(p => p.DefaultValue)]);
         object resolved = Activator.CreateInstance(Type("FhirSecurity.Core.Fhir.ResolvedConnection"), connection, BenchEnvironment.Vault, null, oauth, tls)!;
         object pool = Type("FhirSecurity.Core.Http.HandlerPool").GetProperty("Shared")!.GetValue(null)!;

@@ -70,7 +70,7 @@ public sealed class ModuleLayoutTests : HostedEngineTest
     [InlineData("FhirSecurity.FhirJwtAlgorithm", "FhirSecurity.Core.Definitions.JwtSigningAlgorithm")]
     [InlineData("FhirSecurity.FhirTlsValidation", "FhirSecurity.Core.Definitions.TlsValidationMode")]
     [InlineData("FhirSecurity.FhirRevocationMode", "FhirSecurity.Core.Definitions.RevocationCheckMode")]
-    [InlineData("FhirSecurity.FhirTestStatus", "FhirSecurity.Core.Diagnostics.ProbeStatus")]
+    [InlineData("FhirSecurity.FhirTestStatus", "FhirSecurity.Core.Diagnostics.ConnectionTestStatus")]
     public void Each_view_enum_has_exactly_the_members_of_its_engine_enum(string viewEnum, string engineEnum)
     {
         // Views map engine values by name and refuse one they lack: a member added on one side only must fail here,

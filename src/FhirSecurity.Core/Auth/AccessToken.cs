@@ -12,16 +12,8 @@ public sealed record AccessToken(SecretValue Value, DateTimeOffset IssuedAt, Dat
     /// <summary>The fraction of the lifetime after which a token is refreshed before use.</summary>
     public const double RefreshAt = 0.8;
 
-    private int _scopeWarningClaimed;
-
     /// <summary>Scopes that were requested and that the server's <c>scope</c> answer left out (empty when it said nothing).</summary>
     public IReadOnlyList<string> MissingScopes { get; init; } = [];
-
-    /// <summary>
-    /// True once per token, to the first caller, when scopes are missing: so the warning about them is written once
-    /// per fetched token, not on every request that uses it, whichever runspace uses it first.
-    /// </summary>
-    public bool ClaimScopeWarning() => MissingScopes.Count > 0 && Interlocked.Exchange(ref _scopeWarningClaimed, 1) == 0;
 
     /// <summary>The lifetime the server gave.</summary>
     public TimeSpan Lifetime => ExpiresAt - IssuedAt;

@@ -33,7 +33,7 @@ public static class SmartDiscovery
 
     /// <summary>Reads the discovery document of <paramref name="fhirBase"/> within <paramref name="timeout"/>.</summary>
     public static async Task<SmartConfiguration> DiscoverAsync(
-        Uri fhirBase, HttpClient http, TlsPolicy tls, TimeSpan timeout, CancellationToken cancellation)
+        Uri fhirBase, HttpClient http, TransportPolicy tls, TimeSpan timeout, CancellationToken cancellation)
     {
         Uri uri = ConfigurationUri(fhirBase);
 
@@ -59,7 +59,7 @@ public static class SmartDiscovery
         }
     }
 
-    private static FhirSecurityException Failed(HttpAnswer answer, Uri uri, TlsPolicy tls)
+    private static FhirSecurityException Failed(HttpAnswer answer, Uri uri, TransportPolicy tls)
     {
         int status = answer.Status;
         bool json = JsonText.IsJson(answer.Body);

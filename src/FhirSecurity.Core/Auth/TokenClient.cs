@@ -30,7 +30,7 @@ public static class TokenClient
     public static async Task<AccessToken> RequestAsync(
         OAuthDefinition oauth,
         HttpClient http,
-        TlsPolicy tls,
+        TransportPolicy tls,
         TimeProvider clock,
         TimeSpan timeout,
         CancellationToken cancellation,
@@ -50,7 +50,7 @@ public static class TokenClient
     }
 
     private static async Task<Attempt<Answer>> AttemptAsync(
-        OAuthDefinition oauth, HttpClient http, TlsPolicy tls, TimeProvider clock, CancellationToken deadline)
+        OAuthDefinition oauth, HttpClient http, TransportPolicy tls, TimeProvider clock, CancellationToken deadline)
     {
         string? assertion = oauth.ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt
             ? ClientAssertion.Create(oauth, clock.GetUtcNow())
@@ -179,7 +179,7 @@ public static class TokenClient
     }
 
     private static FhirSecurityException Refused(
-        HttpAnswer answered, OAuthDefinition oauth, TlsPolicy tls, string? assertion)
+        HttpAnswer answered, OAuthDefinition oauth, TransportPolicy tls, string? assertion)
     {
         var status = (HttpStatusCode)answered.Status;
         string body = answered.Body;

@@ -49,7 +49,7 @@ public static class DefinitionDocument
                 root["revocationMode"] = connection.RevocationMode.ToString();
                 root["timeoutSec"] = connection.TimeoutSec;
                 root["allowUnencryptedAuthentication"] = connection.AllowUnencryptedAuthentication;
-                ConnectionTransportFields.Write(root, connection);
+                ConnectionTransportDocumentFields.Write(root, connection);
                 break;
             default:
                 throw new ArgumentException($"Unknown definition type {definition.GetType().Name}.", nameof(definition));
@@ -128,7 +128,7 @@ public static class DefinitionDocument
 
         if (definition is ConnectionDefinition read)
         {
-            definition = ConnectionTransportFields.Read(reader, read);
+            definition = ConnectionTransportDocumentFields.Read(reader, read);
         }
 
         definition = definition with { Revision = revision, Updated = updated };

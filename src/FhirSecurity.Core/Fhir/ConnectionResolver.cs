@@ -25,6 +25,13 @@ public static class ConnectionResolver
         Tls.CaBundle? bundle = connection.CaBundle is { } c
             ? store.Get<CaBundleDefinition>(DefinitionKind.CaBundle, c, stored.Vault).Definition.Load()
             : null;
-        return new ResolvedConnection(connection, stored.Vault, basic, oauth, new TlsPolicy(connection.TlsValidation, bundle, connection.MinimumTlsVersion, connection.RevocationMode, connection.ClientCertificate, connection.Proxy));
+        var transport = new TransportPolicy(
+            connection.TlsValidation,
+            bundle,
+            connection.MinimumTlsVersion,
+            connection.RevocationMode,
+            connection.ClientCertificate,
+            connection.Proxy);
+        return new ResolvedConnection(connection, stored.Vault, basic, oauth, transport);
     }
 }

@@ -17,7 +17,7 @@ public sealed class FhirClient
 {
     private readonly ResolvedConnection _connection;
     private readonly HttpClient _http;
-    private readonly TlsPolicy _tls;
+    private readonly TransportPolicy _tls;
     private readonly TokenCache _tokens;
     private readonly TimeProvider _clock;
     private readonly string? _tokenKey;
@@ -26,7 +26,7 @@ public sealed class FhirClient
     public FhirClient(ResolvedConnection connection, HandlerPool pool, TokenCache tokens, TimeProvider clock)
     {
         _connection = connection;
-        (_http, _tls) = pool.GetClient(connection.Tls);
+        (_http, _tls) = pool.GetClient(connection.Transport);
         _tokens = tokens;
         _clock = clock;
         _tokenKey = connection.TokenKey;
@@ -45,7 +45,7 @@ public sealed class FhirClient
             request.Retry,
             request.Timeout,
             _clock,
-            () => $"{request.Method} {RedirectPolicy.Display(request.Uri)}",
+            () => $"{request.Method} {UrlRedaction.Display(request.Uri)}",
             () => Endpoint.FhirServer.Timeout(request.Uri, request.Timeout, request.Method.Method))
         {
             Verbose = verbose,
@@ -100,7 +100,9 @@ public sealed class FhirClient
             string credentials = !_connection.Connection.HasAuthentication ? string.Empty
                 : FhirUris.SameOrigin(next.Uri, _connection.Connection.BaseUri) ? ", with the connection's credentials (same origin)"
                 : ", without credentials (another origin)";
-            verbose?.Invoke($"{hop.Method} {RedirectPolicy.Display(hop.Uri)} -> {response.StatusCode}: following to {next.Method} {RedirectPolicy.Display(next.Uri)}{credentials}.");
+            verbose?.Invoke(
+                $"{hop.Method} {UrlRedaction.Display(hop.Uri)} -> {response.StatusCode}: following to {next.Method}"
+                + $" {UrlRedaction.Display(next.Uri)}{credentials}.");
             hop = next;
         }
     }

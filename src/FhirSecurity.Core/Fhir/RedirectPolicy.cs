@@ -1,4 +1,5 @@
 using FhirSecurity.Core.Errors;
+using FhirSecurity.Core.Http;
 
 namespace FhirSecurity.Core.Fhir;
 
@@ -39,8 +40,11 @@ public static class RedirectPolicy
             throw new FhirSecurityException(
                 ErrorIds.FhirRedirectInsecure,
                 FailureCategory.SecurityError,
-                $"{request.Method} {Display(request.Uri)} was redirected ({status}) from https to {Display(target)}, which is not encrypted: the redirect was not followed and nothing was sent there. Call the https URL the server should have named, or ask its maintainers to fix the redirect.",
-                Display(target));
+                $"{request.Method} {UrlRedaction.Display(request.Uri)} was redirected ({status}) from https to"
+                + $" {UrlRedaction.Display(target)}, which is not encrypted: the redirect was not followed and"
+                + " nothing was sent there. Call the https URL the server should have named, or ask its maintainers"
+                + " to fix the redirect.",
+                UrlRedaction.Display(target));
         }
 
         if (redirects >= MaximumRedirects)
@@ -48,8 +52,10 @@ public static class RedirectPolicy
             throw new FhirSecurityException(
                 ErrorIds.FhirTooManyRedirects,
                 FailureCategory.LimitsExceeded,
-                $"{request.Method} {Display(request.Uri)} was redirected more than {MaximumRedirects} times (the last one, {status}, to {Display(target)}): likely a redirect loop. Call the final URL directly, or ask the server's maintainers.",
-                Display(target));
+                $"{request.Method} {UrlRedaction.Display(request.Uri)} was redirected more than"
+                + $" {MaximumRedirects} times (the last one, {status}, to {UrlRedaction.Display(target)}): likely a"
+                + " redirect loop. Call the final URL directly, or ask the server's maintainers.",
+                UrlRedaction.Display(target));
         }
 
         // A fragment names a part of a document; it is never sent.
@@ -63,8 +69,4 @@ public static class RedirectPolicy
             ? request with { Method = HttpMethod.Get, Uri = target, Body = null }
             : request with { Uri = target };
     }
-
-    /// <summary>A URL for messages: never the user info a server may have put into a Location.</summary>
-    public static string Display(Uri uri)
-        => uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped);
 }

@@ -8,13 +8,21 @@ namespace FhirSecurity.Core.Fhir;
 /// <param name="Vault">The vault it was read from.</param>
 /// <param name="Basic">Its Basic Auth definition, if any.</param>
 /// <param name="OAuth">Its OAuth definition, if any.</param>
-/// <param name="Tls">Its TLS policy (with the CA bundle for CustomBundle).</param>
-public sealed record ResolvedConnection(ConnectionDefinition Connection, string Vault, BasicAuthDefinition? Basic, OAuthDefinition? OAuth, TlsPolicy Tls)
+/// <param name="Transport">
+/// Its TLS validation (with the CA bundle for CustomBundle), client certificate and proxy.
+/// </param>
+public sealed record ResolvedConnection(
+    ConnectionDefinition Connection,
+    string Vault,
+    BasicAuthDefinition? Basic,
+    OAuthDefinition? OAuth,
+    TransportPolicy Transport)
 {
     private string? _tokenKey;
 
     /// <summary>The token cache key of its OAuth definition (null without OAuth), hashed once per resolution.</summary>
-    public string? TokenKey => OAuth is null ? null : _tokenKey ??= Auth.TokenCache.KeyFor(OAuth, Tls.Fingerprint);
+    public string? TokenKey
+        => OAuth is null ? null : _tokenKey ??= Auth.TokenCache.KeyFor(OAuth, Transport.Fingerprint);
 
     /// <summary>Identifies the exact definitions used: a change to any of them changes it.</summary>
     public string Revisions

@@ -15,7 +15,7 @@ internal static class ClientCertificateAnswers
     /// <summary>
     /// True when a handshake with <paramref name="uri"/>'s host asked for a client certificate and the policy has none.
     /// </summary>
-    public static bool Missing(TlsPolicy tls, Uri uri)
+    public static bool Missing(TransportPolicy tls, Uri uri)
         => tls.ClientCertificate is null && tls.ClientCertificateRequested(uri.IdnHost);
 
     /// <summary>

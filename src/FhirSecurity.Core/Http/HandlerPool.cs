@@ -24,10 +24,10 @@ public sealed class HandlerPool
     /// The client for a policy, created on first use and then shared, with the policy instance its handler
     /// validates with (the one that knows why a certificate was refused).
     /// </summary>
-    public PooledClient GetClient(TlsPolicy policy)
+    public PooledClient GetClient(TransportPolicy policy)
         => _clients.GetOrAdd(policy.Fingerprint, _ => new Lazy<PooledClient>(() => new PooledClient(Create(policy), policy))).Value;
 
-    private static HttpClient Create(TlsPolicy policy)
+    private static HttpClient Create(TransportPolicy policy)
     {
         var handler = new SocketsHttpHandler
         {
@@ -61,7 +61,7 @@ public sealed class HandlerPool
     }
 }
 
-/// <summary>A pooled client and the TLS policy its handler validates with.</summary>
+/// <summary>A pooled client and the transport policy its handler was built from.</summary>
 /// <param name="Http">The client.</param>
-/// <param name="Tls">The policy.</param>
-public sealed record PooledClient(HttpClient Http, TlsPolicy Tls);
+/// <param name="Transport">The policy.</param>
+public sealed record PooledClient(HttpClient Http, TransportPolicy Transport);

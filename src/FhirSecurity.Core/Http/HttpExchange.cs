@@ -11,7 +11,7 @@ internal static class HttpExchange
     /// <summary>Sends <paramref name="message"/> to <paramref name="endpoint"/> over <paramref name="http"/>.</summary>
     public static async Task<Exchanged> SendAsync(
         HttpClient http,
-        TlsPolicy tls,
+        TransportPolicy tls,
         HttpRequestMessage message,
         Endpoint endpoint,
         TimeProvider clock,

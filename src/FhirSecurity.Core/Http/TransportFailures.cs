@@ -9,7 +9,8 @@ namespace FhirSecurity.Core.Http;
 internal static class TransportFailures
 {
     /// <summary>A transport failure (TLS refusal, refused connection, DNS) calling <paramref name="uri"/>.</summary>
-    public static FhirSecurityException From(HttpRequestException ex, TlsPolicy tls, Uri uri, string what, string unreachableId)
+    public static FhirSecurityException From(
+        HttpRequestException ex, TransportPolicy tls, Uri uri, string what, string unreachableId)
     {
         if (ProxyFailure(ex, tls, uri, what) is { } proxyFailure)
         {
@@ -34,9 +35,10 @@ internal static class TransportFailures
             ex);
     }
 
-    // A handshake that failed: a certificate the policy refused (recorded by TlsPolicy, with the reason), or, with
-    // nothing recorded, a handshake that broke off before or after validation, usually over the protocol version.
-    private static FhirSecurityException TlsFailure(HttpRequestException ex, TlsPolicy tls, Uri uri, string what)
+    // A handshake that failed: a certificate the policy refused (recorded by TransportPolicy, with the reason),
+    // or, with nothing recorded, a handshake that broke off before or after validation, usually over the protocol
+    // version.
+    private static FhirSecurityException TlsFailure(HttpRequestException ex, TransportPolicy tls, Uri uri, string what)
     {
         string origin = uri.GetLeftPart(UriPartial.Authority);
         TlsRefusal? refusal = tls.LastRefusal(uri.IdnHost);
@@ -75,7 +77,8 @@ internal static class TransportFailures
 
     // The proxy refused the tunnel (407 and other CONNECT answers), or could not be reached at all: either way the
     // request never got to the server, and the fix is in the proxy settings.
-    private static FhirSecurityException? ProxyFailure(HttpRequestException ex, TlsPolicy tls, Uri uri, string what)
+    private static FhirSecurityException? ProxyFailure(
+        HttpRequestException ex, TransportPolicy tls, Uri uri, string what)
     {
         HttpRequestException? tunnel = FindAll<HttpRequestException>(ex).FirstOrDefault(e => e.HttpRequestError == HttpRequestError.ProxyTunnelError);
         Uri? proxy = tls.Proxy.ProxyFor(uri);
@@ -121,7 +124,8 @@ internal static class TransportFailures
     // A server that wants a client certificate and gets none (or one it does not trust) ends the handshake with an
     // alert; with TLS 1.3 the client learns it only when it reads the answer. The alert's name is in the native
     // error text (OpenSSL, SChannel, Apple), which is all there is to go on.
-    private static FhirSecurityException? ClientCertificateFailure(HttpRequestException ex, TlsPolicy tls, Uri uri, string what)
+    private static FhirSecurityException? ClientCertificateFailure(
+        HttpRequestException ex, TransportPolicy tls, Uri uri, string what)
     {
         // With a certificate configured the handler presents it without asking the callback, so a handshake the
         // server breaks off is put down to the certificate (the message says "most likely").
@@ -160,7 +164,7 @@ internal static class TransportFailures
     /// 1.3 the client finishes its side of the handshake first, and the server's alert is often lost). Not a
     /// passing fault: retrying gets the same answer.
     /// </summary>
-    public static bool IsClientCertificateFailure(Exception ex, TlsPolicy tls, Uri uri)
+    public static bool IsClientCertificateFailure(Exception ex, TransportPolicy tls, Uri uri)
     {
         if (tls.LastRefusal(uri.IdnHost) is not null)
         {

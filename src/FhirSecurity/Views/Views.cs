@@ -79,7 +79,7 @@ internal static class Views
             ProxyUserName = d.Proxy.UserName,
         };
 
-    public static FhirConnectionTestResult Of(ProbeReport r)
+    public static FhirConnectionTestResult Of(ConnectionTestReport r)
         => new(
             connection: r.Connection,
             vault: r.Vault,

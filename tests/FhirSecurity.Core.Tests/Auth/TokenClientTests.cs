@@ -25,7 +25,7 @@ public sealed class TokenServerFixture : IAsyncLifetime
 
     public FhirTestServer Server { get; private set; } = null!;
 
-    public TlsPolicy Tls { get; private set; } = null!;
+    public TransportPolicy Tls { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
 

@@ -10,9 +10,9 @@ namespace FhirSecurity.Core.Tests.Fakes;
 /// <summary>Definitions and policies that point at a running test server, built the way the resolver builds them.</summary>
 internal static class ServerConnections
 {
-    public static TlsPolicy Trusting(TestPki pki) => Bundle(pki.BundlePem);
+    public static TransportPolicy Trusting(TestPki pki) => Bundle(pki.BundlePem);
 
-    public static TlsPolicy Bundle(string pem) => new(TlsValidationMode.CustomBundle, CaBundle.Parse(pem, DateTimeOffset.UtcNow, "test"));
+    public static TransportPolicy Bundle(string pem) => new(TlsValidationMode.CustomBundle, CaBundle.Parse(pem, DateTimeOffset.UtcNow, "test"));
 
     public static OAuthDefinition OAuth(
         FhirTestServer server,
@@ -35,7 +35,7 @@ internal static class ServerConnections
         => new() { Name = "basic1", UserName = (user ?? BasicUser.Demo).UserName, Password = new SecretValue((user ?? BasicUser.Demo).Password) };
 
     /// <summary>A resolved connection to <paramref name="baseUri"/> with the auth given (at most one).</summary>
-    public static ResolvedConnection Resolved(Uri baseUri, TlsPolicy tls, BasicAuthDefinition? basic = null, OAuthDefinition? oauth = null)
+    public static ResolvedConnection Resolved(Uri baseUri, TransportPolicy tls, BasicAuthDefinition? basic = null, OAuthDefinition? oauth = null)
     {
         var connection = new ConnectionDefinition
         {

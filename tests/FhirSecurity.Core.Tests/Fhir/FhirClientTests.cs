@@ -31,7 +31,7 @@ public sealed class FhirClientTests : IClassFixture<TwoServersFixture>
 {
     private readonly FhirTestServer _home;
     private readonly FhirTestServer _elsewhere;
-    private readonly TlsPolicy _tls;
+    private readonly TransportPolicy _tls;
     private readonly HandlerPool _pool = new();
     private readonly TokenCache _tokens = new(TimeProvider.System);
 

@@ -33,10 +33,10 @@ public sealed class TransportTests : IClassFixture<SharedPki>, IDisposable
         return ClientCertificateReader.Read(path, null, null, DateTimeOffset.UtcNow).Certificate;
     }
 
-    private TlsPolicy Policy(ClientCertificate? certificate = null, ProxySettings? proxy = null)
+    private TransportPolicy Policy(ClientCertificate? certificate = null, ProxySettings? proxy = null)
         => new(TlsValidationMode.CustomBundle, CaBundle.Parse(_pki.BundlePem, DateTimeOffset.UtcNow, "test"), clientCertificate: certificate, proxy: proxy);
 
-    private static Task<FhirResponse> GetAsync(Uri baseUri, TlsPolicy tls, HandlerPool? pool = null, OAuthDefinition? oauth = null)
+    private static Task<FhirResponse> GetAsync(Uri baseUri, TransportPolicy tls, HandlerPool? pool = null, OAuthDefinition? oauth = null)
     {
         var client = new FhirClient(ServerConnections.Resolved(baseUri, tls, oauth: oauth), pool ?? new HandlerPool(), new TokenCache(TimeProvider.System), TimeProvider.System);
         return client.SendAsync(ServerConnections.Get(new Uri(baseUri, "Patient/pat-0001")), CancellationToken.None);
@@ -49,7 +49,7 @@ public sealed class TransportTests : IClassFixture<SharedPki>, IDisposable
     public async Task ServerRequiringACertificateRefusesAConnectionWithoutOne()
     {
         await using FhirTestServer server = await RequiringCertificateAsync();
-        TlsPolicy tls = Policy();
+        TransportPolicy tls = Policy();
         var ex = await Assert.ThrowsAsync<FhirSecurityException>(() => GetAsync(server.OpenBase, tls));
         Assert.Equal(ErrorIds.TlsClientCertificateRequired, ex.ErrorId);
         Assert.True(tls.ClientCertificateRequested("127.0.0.1"));
@@ -88,7 +88,7 @@ public sealed class TransportTests : IClassFixture<SharedPki>, IDisposable
     public async Task ATokenEndpointBehindNginxWithoutTheCertificateSaysSoAtOnce()
     {
         await using FhirTestServer server = await NginxAsync();
-        TlsPolicy tls = Policy();
+        TransportPolicy tls = Policy();
         PooledClient client = new HandlerPool().GetClient(tls);
         var retries = new List<string>();
 
@@ -107,7 +107,7 @@ public sealed class TransportTests : IClassFixture<SharedPki>, IDisposable
     public async Task SmartDiscoveryBehindNginxWithoutTheCertificateSaysSo()
     {
         await using FhirTestServer server = await NginxAsync();
-        TlsPolicy tls = Policy();
+        TransportPolicy tls = Policy();
         PooledClient client = new HandlerPool().GetClient(tls);
 
         var ex = await Assert.ThrowsAsync<FhirSecurityException>(() => SmartDiscovery.DiscoverAsync(
@@ -140,7 +140,7 @@ public sealed class TransportTests : IClassFixture<SharedPki>, IDisposable
     public async Task TokenEndpointWithoutTheCertificateFailsAtOnceInsteadOfRetrying()
     {
         await using FhirTestServer server = await RequiringCertificateAsync();
-        TlsPolicy tls = Policy();
+        TransportPolicy tls = Policy();
         PooledClient client = new HandlerPool().GetClient(tls);
         var retries = new List<string>();
 
@@ -229,7 +229,7 @@ public sealed class TransportTests : IClassFixture<SharedPki>, IDisposable
         Assert.All(fingerprints, f => Assert.DoesNotContain("p1", f.Split(':').Last(), StringComparison.Ordinal));
 
         var pool = new HandlerPool();
-        foreach (TlsPolicy policy in new[] { Policy(), Policy(one), Policy(one), Policy(two), Policy(proxy: ProxySettings.None) })
+        foreach (TransportPolicy policy in new[] { Policy(), Policy(one), Policy(one), Policy(two), Policy(proxy: ProxySettings.None) })
         {
             pool.GetClient(policy);
         }
@@ -259,7 +259,7 @@ public sealed class TransportTests : IClassFixture<SharedPki>, IDisposable
         // proxy elsewhere would prove nothing, so the request goes to a server while a proxy that counts stands by.
         await using FhirTestServer server = await FhirTestServer.StartAsync(new FhirTestServerOptions { Pki = _pki });
         await using var proxy = new ConnectProxy();
-        TlsPolicy policy = Policy(proxy: ProxySettings.None);
+        TransportPolicy policy = Policy(proxy: ProxySettings.None);
         FhirResponse direct = await GetAsync(server.OpenBase, policy);
         Assert.Equal(200, direct.StatusCode);
         Assert.Equal(0, proxy.Requests);

@@ -6,7 +6,7 @@ namespace FhirSecurity.Commands;
 /// <summary>
 /// New-FhirConnection and Set-FhirConnection: the parameters that mean the same in both (the authentication to
 /// use, the CA bundle, the client certificate, the proxy) and -PassThru. What they mean together is the engine's
-/// connection edit; <see cref="ConnectionTransport"/> turns them into one.
+/// connection edit; <see cref="ConnectionParameterEdit"/> turns them into one.
 /// </summary>
 public abstract class ConnectionWriteCommand : FhirCommand
 {

@@ -46,7 +46,7 @@ public sealed class NewFhirConnectionCommand : ConnectionWriteCommand
 
     /// <inheritdoc />
     protected override void ProcessRecord()
-        => Run(() => this.WriteDefinition(Name, ConnectionTransport.Edit(this, Name) with
+        => Run(() => this.WriteDefinition(Name, ConnectionParameterEdit.From(this, Name) with
         {
             BaseUri = BaseUri,
             TlsValidation = IsBound(nameof(TlsValidation)) ? Views.ToEngine(TlsValidation) : null,

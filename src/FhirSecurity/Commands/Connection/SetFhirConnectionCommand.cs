@@ -58,7 +58,7 @@ public sealed class SetFhirConnectionCommand : ConnectionWriteCommand
         => Run(() =>
         {
             // Read before the vault is touched: a refused certificate leaves the connection as it was.
-            ConnectionEdit edit = ConnectionTransport.Edit(this, Name, NoClientCertificate) with
+            ConnectionEdit edit = ConnectionParameterEdit.From(this, Name, NoClientCertificate) with
             {
                 BaseUri = BaseUri,
                 TlsValidation = TlsValidation is { } mode ? Views.ToEngine(mode) : null,

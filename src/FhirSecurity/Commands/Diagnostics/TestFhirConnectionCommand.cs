@@ -29,20 +29,22 @@ public sealed class TestFhirConnectionCommand : FhirCommand
     /// <summary>The largest difference between the server's clock and this machine's that passes (default 60).</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
-    public int MaximumClockSkewSec { get; set; } = (int)ProbeOptions.DefaultMaximumClockSkew.TotalSeconds;
+    public int MaximumClockSkewSec { get; set; } = (int)ConnectionTestOptions.DefaultMaximumClockSkew.TotalSeconds;
 
     /// <inheritdoc />
     protected override void ProcessRecord()
         => Run(() =>
         {
             ResolvedConnection connection = Resolve();
-            var probe = new ConnectionProbe(
+            var test = new ConnectionTest(
                 connection,
                 HandlerPool.Shared,
                 TimeProvider.System,
-                new ProbeOptions(TimeSpan.FromSeconds(TimeoutSec ?? connection.Connection.TimeoutSec), TimeSpan.FromSeconds(MaximumClockSkewSec)));
-            ProbeReport report = Wait(verbose => probe.RunAsync(StopToken, verbose));
-            foreach (ProbeStep step in report.Steps)
+                new ConnectionTestOptions(
+                    TimeSpan.FromSeconds(TimeoutSec ?? connection.Connection.TimeoutSec),
+                    TimeSpan.FromSeconds(MaximumClockSkewSec)));
+            ConnectionTestReport report = Wait(verbose => test.RunAsync(StopToken, verbose));
+            foreach (ConnectionTestStep step in report.Steps)
             {
                 if (step.Failure is { } failure)
                 {
@@ -61,7 +63,12 @@ public sealed class TestFhirConnectionCommand : FhirCommand
         // cache takes the fresh copy, so Invoke-FhirRequest sees it too.
         ResolvedConnection resolved = FhirSession.Current.Connections.Resolve(
             Store, Connection.Name, vault, forceReload: true, out _);
-        WriteVerbose($"Testing connection '{resolved.Connection.Name}' from vault '{resolved.Vault}': {resolved.Connection.BaseUri}, TLS {resolved.Tls.Mode}, {(resolved.OAuth is not null ? $"OAuth '{resolved.OAuth.Name}'" : resolved.Basic is not null ? $"Basic Auth '{resolved.Basic.Name}'" : "no authentication")}.");
+        string authentication = resolved.OAuth is not null ? $"OAuth '{resolved.OAuth.Name}'"
+            : resolved.Basic is not null ? $"Basic Auth '{resolved.Basic.Name}'"
+            : "no authentication";
+        WriteVerbose(
+            $"Testing connection '{resolved.Connection.Name}' from vault '{resolved.Vault}':"
+            + $" {resolved.Connection.BaseUri}, TLS {resolved.Transport.Mode}, {authentication}.");
         if (resolved.Connection.TlsValidation == TlsValidationMode.Skip)
         {
             WriteWarning($"Connection '{resolved.Connection.Name}' skips TLS certificate validation: the TLS step shows what the server presents, but nothing is checked.");

@@ -37,9 +37,9 @@ internal static class OAuthDiscovery
                 + " server's CA instead.");
         }
 
-        PooledClient client = HandlerPool.Shared.GetClient(new TlsPolicy(mode, bundle));
+        PooledClient client = HandlerPool.Shared.GetClient(new TransportPolicy(mode, bundle));
         SmartConfiguration smart = cmdlet.Wait(
-            SmartDiscovery.DiscoverAsync(fhirBase, client.Http, client.Tls, Timeout, cmdlet.StopToken));
+            SmartDiscovery.DiscoverAsync(fhirBase, client.Http, client.Transport, Timeout, cmdlet.StopToken));
         cmdlet.WriteVerbose(
             $"SMART discovery: {smart.Source} names the token endpoint {smart.TokenEndpoint} ({mode} TLS validation).");
         foreach (string warning in smart.Check(local.ClientAuthentication, local.Algorithm, name))

@@ -129,7 +129,13 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
             session.Connections.Resolve(Store, Connection.Name, vault, forceReload, out bool fromCache);
         if (VerboseEnabled)
         {
-            WriteVerbose($"Connection '{resolved.Connection.Name}' from vault '{resolved.Vault}' ({(fromCache ? "session cache" : "read from the vault")}): {resolved.Revisions}, TLS {resolved.Tls.Mode}{(resolved.Tls.ClientCertificate is { } certificate ? $", client certificate '{certificate.Subject}'" : string.Empty)}, proxy {resolved.Tls.Proxy}.");
+            string certificate = resolved.Transport.ClientCertificate is { } presented
+                ? $", client certificate '{presented.Subject}'"
+                : string.Empty;
+            WriteVerbose(
+                $"Connection '{resolved.Connection.Name}' from vault '{resolved.Vault}'"
+                + $" ({(fromCache ? "session cache" : "read from the vault")}): {resolved.Revisions},"
+                + $" TLS {resolved.Transport.Mode}{certificate}, proxy {resolved.Transport.Proxy}.");
         }
 
         if (resolved.Connection.TlsValidation == TlsValidationMode.Skip && session.FirstSkipWarning(resolved.Vault + "/" + resolved.Connection.Name))
@@ -214,9 +220,13 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
         FhirResponse response = VerboseEnabled
             ? Wait(verbose => client.SendAsync(request, StopToken, verbose))
             : Wait(client.SendAsync(request, StopToken, null));
-        if (response.Token is { } used && used.ClaimScopeWarning())
+        if (response.Token is { } used && ScopeWarnings.Claim(used))
         {
-            WriteWarning($"OAuth definition '{connection.OAuth?.Name}': the token endpoint granted fewer scopes than requested. Not granted: {string.Join(' ', used.MissingScopes)} (granted: {used.GrantedScope}). Requests that need them will be refused; ask the server's maintainers to allow them, or stop asking for them (Set-FhirOAuth -Scope).");
+            WriteWarning(
+                $"OAuth definition '{connection.OAuth?.Name}': the token endpoint granted fewer scopes than requested."
+                + $" Not granted: {string.Join(' ', used.MissingScopes)} (granted: {used.GrantedScope}). Requests that"
+                + " need them will be refused; ask the server's maintainers to allow them, or stop asking for them"
+                + " (Set-FhirOAuth -Scope).");
         }
 
         if (!VerboseEnabled)
@@ -232,7 +242,9 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
             _ => ", token from cache (refreshing it failed; it is still valid)",
         };
         string attempts = response.Attempts > 1 ? $", {response.Attempts} attempts" : string.Empty;
-        string url = response.Uri == request.Uri ? request.Uri.ToString() : $"{request.Uri} (redirected to {RedirectPolicy.Display(response.Uri)})";
+        string url = response.Uri == request.Uri
+            ? request.Uri.ToString()
+            : $"{request.Uri} (redirected to {UrlRedaction.Display(response.Uri)})";
         WriteVerbose($"{request.Method} {url} -> {response.StatusCode} {response.ReasonPhrase} in {response.Elapsed.TotalMilliseconds:0} ms{attempts}{token}.");
         return response;
     }

@@ -23,20 +23,20 @@ public sealed class SharedPki : IDisposable
     }
 }
 
-public sealed class TlsPolicyTests : IClassFixture<SharedPki>
+public sealed class TransportPolicyTests : IClassFixture<SharedPki>
 {
     private readonly TestPki _pki;
     private readonly TestPki _other;
 
-    public TlsPolicyTests(SharedPki shared) => (_pki, _other) = (shared.Pki, shared.Other);
+    public TransportPolicyTests(SharedPki shared) => (_pki, _other) = (shared.Pki, shared.Other);
 
-    private static Task<FhirResponse> GetMetadataAsync(FhirTestServer server, TlsPolicy tls)
+    private static Task<FhirResponse> GetMetadataAsync(FhirTestServer server, TransportPolicy tls)
     {
         var client = new FhirClient(ServerConnections.Resolved(server.OpenBase, tls), new HandlerPool(), new TokenCache(TimeProvider.System), TimeProvider.System);
         return client.SendAsync(ServerConnections.Get(new Uri(server.OpenBase, "metadata")), CancellationToken.None);
     }
 
-    private static async Task<FhirSecurityException> AssertRefusedAsync(FhirTestServer server, TlsPolicy tls)
+    private static async Task<FhirSecurityException> AssertRefusedAsync(FhirTestServer server, TransportPolicy tls)
     {
         long before = server.Counters.TotalRequests;
         FhirSecurityException error = await Assert.ThrowsAsync<FhirSecurityException>(() => GetMetadataAsync(server, tls));
@@ -82,7 +82,7 @@ public sealed class TlsPolicyTests : IClassFixture<SharedPki>
     {
         await using FhirTestServer server = await StartAsync();
 
-        FhirSecurityException error = await AssertRefusedAsync(server, new TlsPolicy(TlsValidationMode.Default, null));
+        FhirSecurityException error = await AssertRefusedAsync(server, new TransportPolicy(TlsValidationMode.Default, null));
 
         Assert.Contains("not trusted by the system trust store", error.Message, StringComparison.Ordinal);
         Assert.Matches("UntrustedRoot|PartialChain", error.Message);
@@ -95,7 +95,7 @@ public sealed class TlsPolicyTests : IClassFixture<SharedPki>
     public async Task ACertificateForAnotherHostNamesBothHosts(TlsValidationMode mode)
     {
         await using FhirTestServer server = await StartAsync(CertificateOptions.WrongHost);
-        TlsPolicy tls = mode == TlsValidationMode.CustomBundle ? ServerConnections.Bundle(_pki.BundlePem) : new TlsPolicy(mode, null);
+        TransportPolicy tls = mode == TlsValidationMode.CustomBundle ? ServerConnections.Bundle(_pki.BundlePem) : new TransportPolicy(mode, null);
 
         FhirSecurityException error = await AssertRefusedAsync(server, tls);
 
@@ -108,7 +108,7 @@ public sealed class TlsPolicyTests : IClassFixture<SharedPki>
     {
         await using FhirTestServer server = await StartAsync(CertificateOptions.SelfSigned);
 
-        FhirResponse response = await GetMetadataAsync(server, new TlsPolicy(TlsValidationMode.Skip, null));
+        FhirResponse response = await GetMetadataAsync(server, new TransportPolicy(TlsValidationMode.Skip, null));
 
         Assert.Equal(200, response.StatusCode);
     }
@@ -166,9 +166,9 @@ public sealed class TlsPolicyTests : IClassFixture<SharedPki>
         PooledClient again = pool.GetClient(ServerConnections.Bundle(_pki.BundlePem));
         PooledClient otherBundle = pool.GetClient(ServerConnections.Bundle(_other.BundlePem));
         PooledClient rootOnly = pool.GetClient(ServerConnections.Bundle(_pki.RootPem));
-        PooledClient system = pool.GetClient(new TlsPolicy(TlsValidationMode.Default, null));
-        PooledClient skip = pool.GetClient(new TlsPolicy(TlsValidationMode.Skip, null));
-        PooledClient systemAgain = pool.GetClient(new TlsPolicy(TlsValidationMode.Default, null));
+        PooledClient system = pool.GetClient(new TransportPolicy(TlsValidationMode.Default, null));
+        PooledClient skip = pool.GetClient(new TransportPolicy(TlsValidationMode.Skip, null));
+        PooledClient systemAgain = pool.GetClient(new TransportPolicy(TlsValidationMode.Default, null));
 
         Assert.Same(first, again);
         Assert.Same(system, systemAgain);
@@ -184,7 +184,7 @@ public sealed class TlsPolicyTests : IClassFixture<SharedPki>
         var pool = new HandlerPool();
         var tokens = new TokenCache(TimeProvider.System);
         Uri metadata = new(server.OpenBase, "metadata");
-        var skip = new FhirClient(ServerConnections.Resolved(server.OpenBase, new TlsPolicy(TlsValidationMode.Skip, null)), pool, tokens, TimeProvider.System);
+        var skip = new FhirClient(ServerConnections.Resolved(server.OpenBase, new TransportPolicy(TlsValidationMode.Skip, null)), pool, tokens, TimeProvider.System);
         var strict = new FhirClient(ServerConnections.Resolved(server.OpenBase, ServerConnections.Bundle(_pki.BundlePem)), pool, tokens, TimeProvider.System);
 
         FhirResponse skipped = await skip.SendAsync(ServerConnections.Get(metadata), CancellationToken.None);

@@ -10,15 +10,15 @@ using FhirSecurity.Core.Tls;
 namespace FhirSecurity.Core.Http;
 
 /// <summary>
-/// How one connection validates server certificates. <c>CustomBundle</c> builds the chain only to the bundle's
-/// roots (<see cref="X509ChainPolicy.CustomTrustStore"/>), with the bundle's intermediates as extra material, and
-/// still requires the host name to match; <c>Default</c> is the platform's own validation; <c>Skip</c> accepts
-/// anything. Only TLS 1.2 and 1.3 (or 1.3 alone) are offered, and the chain is checked for revocation as the
-/// connection says. The reason for the last refusal per host is kept, so an error can say why. It also carries
-/// the rest of what shapes a connection's handler, the client certificate and the proxy, so that
-/// <see cref="Fingerprint"/> covers everything that makes two handlers differ.
+/// Everything that shapes one connection's handler: how server certificates are validated, the client certificate
+/// and the proxy, so that <see cref="Fingerprint"/> covers everything that makes two handlers differ.
+/// <c>CustomBundle</c> builds the chain only to the bundle's roots (<see cref="X509ChainPolicy.CustomTrustStore"/>),
+/// with the bundle's intermediates as extra material, and still requires the host name to match; <c>Default</c> is
+/// the platform's own validation; <c>Skip</c> accepts anything. Only TLS 1.2 and 1.3 (or 1.3 alone) are offered,
+/// and the chain is checked for revocation as the connection says. The reason for the last refusal per host is
+/// kept, so an error can say why.
 /// </summary>
-public sealed class TlsPolicy
+public sealed class TransportPolicy
 {
     // What a revocation check that could not reach a verdict reports (no CRL/OCSP published, unreachable, not cached).
     private const X509ChainStatusFlags RevocationUnknownFlags = X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
@@ -36,7 +36,7 @@ public sealed class TlsPolicy
     /// <param name="revocationMode">Whether the chain is checked for revocation (Default and CustomBundle).</param>
     /// <param name="clientCertificate">The TLS client certificate to present, or null.</param>
     /// <param name="proxy">The proxy; null means the system proxy.</param>
-    public TlsPolicy(
+    public TransportPolicy(
         TlsValidationMode mode,
         CaBundle? bundle,
         TlsVersion minimumVersion = TlsVersion.Tls12,

@@ -10,26 +10,26 @@ using Xunit;
 namespace FhirSecurity.Core.Tests.Diagnostics;
 
 /// <summary>The connection test's engine against the test server, without PowerShell.</summary>
-public sealed class ConnectionProbeTests : IAsyncLifetime
+public sealed class ConnectionTestTests : IAsyncLifetime
 {
-    private static readonly ProbeOptions Options = new(TimeSpan.FromSeconds(10), ProbeOptions.DefaultMaximumClockSkew);
+    private static readonly ConnectionTestOptions Options = new(TimeSpan.FromSeconds(10), ConnectionTestOptions.DefaultMaximumClockSkew);
     private FhirTestServer _server = null!;
 
     public async Task InitializeAsync() => _server = await FhirTestServer.StartAsync(new FhirTestServerOptions { SeedPatientCount = 1 });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private Task<ProbeReport> RunAsync(ResolvedConnection connection, ProbeOptions? options = null, CancellationToken cancellation = default)
-        => new ConnectionProbe(connection, new HandlerPool(), TimeProvider.System, options ?? Options).RunAsync(cancellation);
+    private Task<ConnectionTestReport> RunAsync(ResolvedConnection connection, ConnectionTestOptions? options = null, CancellationToken cancellation = default)
+        => new ConnectionTest(connection, new HandlerPool(), TimeProvider.System, options ?? Options).RunAsync(cancellation);
 
     [Fact]
     public async Task Every_step_passes_for_an_OAuth_connection_and_the_token_is_fetched_once()
     {
-        ProbeReport report = await RunAsync(ServerConnections.Resolved(_server.OAuthBase, ServerConnections.Trusting(_server.Pki), oauth: ServerConnections.OAuth(_server)));
+        ConnectionTestReport report = await RunAsync(ServerConnections.Resolved(_server.OAuthBase, ServerConnections.Trusting(_server.Pki), oauth: ServerConnections.OAuth(_server)));
 
         Assert.True(report.Passed);
-        Assert.Equal(Enum.GetValues<ProbeStepName>(), report.Steps.Select(s => s.Name));
-        Assert.All(report.Steps, s => Assert.Equal(ProbeStatus.Passed, s.Status));
+        Assert.Equal(Enum.GetValues<ConnectionTestStepName>(), report.Steps.Select(s => s.Name));
+        Assert.All(report.Steps, s => Assert.Equal(ConnectionTestStatus.Passed, s.Status));
         Assert.All(report.Steps, s => Assert.Null(s.ErrorId));
         Assert.Equal(["CN=localhost", "CN=FhirSecurity Test Intermediate CA, O=FhirSecurity Tests"], report.ServerCertificates.Take(2).Select(c => c.Subject));
         Assert.Equal(_server.Pki.ServerCertificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), report.ServerCertificates[0].Sha256Fingerprint);
@@ -43,13 +43,13 @@ public sealed class ConnectionProbeTests : IAsyncLifetime
     {
         // Nothing listens for plain HTTP there: TLS is not applicable, and the metadata request fails on the transport.
         var http = new UriBuilder(_server.OpenBase) { Scheme = "http" }.Uri;
-        ResolvedConnection connection = ServerConnections.Resolved(http, new TlsPolicy(TlsValidationMode.Default, null));
+        ResolvedConnection connection = ServerConnections.Resolved(http, new TransportPolicy(TlsValidationMode.Default, null));
 
-        ProbeReport report = await RunAsync(connection);
+        ConnectionTestReport report = await RunAsync(connection);
 
-        Assert.Equal(ProbeStatus.Passed, report.Steps[(int)ProbeStepName.Tcp].Status);
-        Assert.Equal(ProbeStatus.NotApplicable, report.Steps[(int)ProbeStepName.Tls].Status);
-        Assert.Equal(ProbeStatus.NotApplicable, report.Steps[(int)ProbeStepName.Token].Status);
+        Assert.Equal(ConnectionTestStatus.Passed, report.Steps[(int)ConnectionTestStepName.Tcp].Status);
+        Assert.Equal(ConnectionTestStatus.NotApplicable, report.Steps[(int)ConnectionTestStepName.Tls].Status);
+        Assert.Equal(ConnectionTestStatus.NotApplicable, report.Steps[(int)ConnectionTestStepName.Token].Status);
         Assert.Null(report.TlsProtocol);
     }
 
@@ -59,13 +59,13 @@ public sealed class ConnectionProbeTests : IAsyncLifetime
         var closed = new Uri("https://127.0.0.1:1/fhir/");
         ResolvedConnection connection = ServerConnections.Resolved(closed, ServerConnections.Trusting(_server.Pki), oauth: ServerConnections.OAuth(_server));
 
-        ProbeReport report = await RunAsync(connection);
+        ConnectionTestReport report = await RunAsync(connection);
 
-        Assert.Equal(ProbeStatus.Failed, report.Steps[(int)ProbeStepName.Tcp].Status);
-        Assert.Equal(ErrorIds.ConnectionTestTcpFailed, report.Steps[(int)ProbeStepName.Tcp].ErrorId);
-        Assert.Equal(ProbeStatus.Passed, report.Steps[(int)ProbeStepName.Token].Status);
-        Assert.Equal(ProbeStatus.Skipped, report.Steps[(int)ProbeStepName.Metadata].Status);
-        Assert.Equal(ProbeStatus.Skipped, report.Steps[(int)ProbeStepName.Clock].Status);
+        Assert.Equal(ConnectionTestStatus.Failed, report.Steps[(int)ConnectionTestStepName.Tcp].Status);
+        Assert.Equal(ErrorIds.ConnectionTestTcpFailed, report.Steps[(int)ConnectionTestStepName.Tcp].ErrorId);
+        Assert.Equal(ConnectionTestStatus.Passed, report.Steps[(int)ConnectionTestStepName.Token].Status);
+        Assert.Equal(ConnectionTestStatus.Skipped, report.Steps[(int)ConnectionTestStepName.Metadata].Status);
+        Assert.Equal(ConnectionTestStatus.Skipped, report.Steps[(int)ConnectionTestStepName.Clock].Status);
     }
 
     [Fact]
@@ -73,10 +73,10 @@ public sealed class ConnectionProbeTests : IAsyncLifetime
     {
         _server.DateHeaderOffset = TimeSpan.FromMinutes(-3);
 
-        ProbeReport report = await RunAsync(ServerConnections.Resolved(_server.OpenBase, ServerConnections.Trusting(_server.Pki)));
+        ConnectionTestReport report = await RunAsync(ServerConnections.Resolved(_server.OpenBase, ServerConnections.Trusting(_server.Pki)));
 
-        ProbeStep clock = report.Steps[(int)ProbeStepName.Clock];
-        Assert.Equal(ProbeStatus.Failed, clock.Status);
+        ConnectionTestStep clock = report.Steps[(int)ConnectionTestStepName.Clock];
+        Assert.Equal(ConnectionTestStatus.Failed, clock.Status);
         Assert.Equal(ErrorIds.ConnectionTestClockSkew, clock.ErrorId);
         Assert.Contains("behind this machine's", clock.Detail);
         Assert.InRange(report.ClockSkew!.Value.TotalSeconds, -182, -178);
@@ -99,10 +99,10 @@ public sealed class ConnectionProbeTests : IAsyncLifetime
     {
         _server.Faults.Enqueue("/open/fhir/metadata", Fault.Slow(TimeSpan.FromSeconds(30)));
 
-        ProbeReport report = await RunAsync(ServerConnections.Resolved(_server.OpenBase, ServerConnections.Trusting(_server.Pki)), Options with { Timeout = TimeSpan.FromSeconds(1) });
+        ConnectionTestReport report = await RunAsync(ServerConnections.Resolved(_server.OpenBase, ServerConnections.Trusting(_server.Pki)), Options with { Timeout = TimeSpan.FromSeconds(1) });
 
-        ProbeStep metadata = report.Steps[(int)ProbeStepName.Metadata];
-        Assert.Equal(ProbeStatus.Failed, metadata.Status);
+        ConnectionTestStep metadata = report.Steps[(int)ConnectionTestStepName.Metadata];
+        Assert.Equal(ConnectionTestStatus.Failed, metadata.Status);
         Assert.Equal(ErrorIds.ConnectionTestMetadataFailed, metadata.ErrorId);
         Assert.Equal(FailureCategory.OperationTimeout, metadata.Failure!.Category);
     }

@@ -13,37 +13,37 @@ using Xunit;
 namespace FhirSecurity.Core.Tests.Http;
 
 /// <summary>Minimum TLS version and revocation mode: what the policy enables, and that they keep handlers apart.</summary>
-public sealed class TlsPolicySettingsTests : IClassFixture<SharedPki>
+public sealed class TransportPolicySettingsTests : IClassFixture<SharedPki>
 {
     private readonly TestPki _pki;
 
-    public TlsPolicySettingsTests(SharedPki shared) => _pki = shared.Pki;
+    public TransportPolicySettingsTests(SharedPki shared) => _pki = shared.Pki;
 
-    private TlsPolicy Bundle(TlsVersion version = TlsVersion.Tls12, RevocationCheckMode revocation = RevocationCheckMode.NoCheck)
+    private TransportPolicy Bundle(TlsVersion version = TlsVersion.Tls12, RevocationCheckMode revocation = RevocationCheckMode.NoCheck)
         => new(TlsValidationMode.CustomBundle, CaBundle.Parse(_pki.BundlePem, DateTimeOffset.UtcNow, "test"), version, revocation);
 
     [Fact]
     public void Nothing_older_than_TLS_12_is_ever_enabled()
     {
-        Assert.Equal(SslProtocols.Tls12 | SslProtocols.Tls13, new TlsPolicy(TlsValidationMode.Default, null).EnabledProtocols);
-        Assert.Equal(SslProtocols.Tls13, new TlsPolicy(TlsValidationMode.Skip, null, TlsVersion.Tls13).EnabledProtocols);
+        Assert.Equal(SslProtocols.Tls12 | SslProtocols.Tls13, new TransportPolicy(TlsValidationMode.Default, null).EnabledProtocols);
+        Assert.Equal(SslProtocols.Tls13, new TransportPolicy(TlsValidationMode.Skip, null, TlsVersion.Tls13).EnabledProtocols);
     }
 
     [Fact]
     public void Platform_chain_checks_revocation_only_for_Default()
     {
         // CustomBundle builds its own chain with the mode; checking the platform chain too would fetch CRLs twice.
-        Assert.Equal(X509RevocationMode.Online, new TlsPolicy(TlsValidationMode.Default, null, revocationMode: RevocationCheckMode.Online).PlatformRevocationMode);
-        Assert.Equal(X509RevocationMode.Offline, new TlsPolicy(TlsValidationMode.Default, null, revocationMode: RevocationCheckMode.Offline).PlatformRevocationMode);
+        Assert.Equal(X509RevocationMode.Online, new TransportPolicy(TlsValidationMode.Default, null, revocationMode: RevocationCheckMode.Online).PlatformRevocationMode);
+        Assert.Equal(X509RevocationMode.Offline, new TransportPolicy(TlsValidationMode.Default, null, revocationMode: RevocationCheckMode.Offline).PlatformRevocationMode);
         Assert.Equal(X509RevocationMode.NoCheck, Bundle(revocation: RevocationCheckMode.Online).PlatformRevocationMode);
-        Assert.Equal(X509RevocationMode.NoCheck, new TlsPolicy(TlsValidationMode.Skip, null, revocationMode: RevocationCheckMode.Online).PlatformRevocationMode);
+        Assert.Equal(X509RevocationMode.NoCheck, new TransportPolicy(TlsValidationMode.Skip, null, revocationMode: RevocationCheckMode.Online).PlatformRevocationMode);
     }
 
     [Fact]
     public void Minimum_version_and_revocation_mode_change_the_fingerprint_and_the_pooled_handler()
     {
         var pool = new HandlerPool();
-        TlsPolicy[] policies =
+        TransportPolicy[] policies =
         [
             Bundle(),
             Bundle(TlsVersion.Tls13),

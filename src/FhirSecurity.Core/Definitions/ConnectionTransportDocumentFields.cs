@@ -11,7 +11,7 @@ namespace FhirSecurity.Core.Definitions;
 /// reads as no client certificate and the system proxy, so documents written by earlier builds keep working
 /// under schema 1.
 /// </summary>
-internal static class ConnectionTransportFields
+internal static class ConnectionTransportDocumentFields
 {
     public static void Write(JsonObject root, ConnectionDefinition connection)
     {

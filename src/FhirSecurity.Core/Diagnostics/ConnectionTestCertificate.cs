@@ -6,4 +6,5 @@ namespace FhirSecurity.Core.Diagnostics;
 /// <param name="NotBefore">Start of validity.</param>
 /// <param name="NotAfter">End of validity.</param>
 /// <param name="Sha256Fingerprint">The SHA-256 hash of the certificate, hex.</param>
-public sealed record ProbeCertificate(string Subject, string Issuer, DateTimeOffset NotBefore, DateTimeOffset NotAfter, string Sha256Fingerprint);
+public sealed record ConnectionTestCertificate(
+    string Subject, string Issuer, DateTimeOffset NotBefore, DateTimeOffset NotAfter, string Sha256Fingerprint);

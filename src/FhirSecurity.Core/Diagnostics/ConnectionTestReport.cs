@@ -3,7 +3,7 @@ using FhirSecurity.Core.Definitions;
 namespace FhirSecurity.Core.Diagnostics;
 
 /// <summary>Everything a connection test found. Never holds a secret (no token, password or client secret).</summary>
-public sealed record ProbeReport
+public sealed record ConnectionTestReport
 {
     /// <summary>The connection's name.</summary>
     public required string Connection { get; init; }
@@ -15,10 +15,10 @@ public sealed record ProbeReport
     public required Uri BaseUri { get; init; }
 
     /// <summary>Every step, in order.</summary>
-    public required IReadOnlyList<ProbeStep> Steps { get; init; }
+    public required IReadOnlyList<ConnectionTestStep> Steps { get; init; }
 
     /// <summary>True when no step failed.</summary>
-    public bool Passed => Steps.All(s => s.Status != ProbeStatus.Failed);
+    public bool Passed => Steps.All(s => s.Status != ConnectionTestStatus.Failed);
 
     /// <summary>The addresses the host name resolved to.</summary>
     public IReadOnlyList<string> Addresses { get; init; } = [];
@@ -36,7 +36,7 @@ public sealed record ProbeReport
     public required TlsValidationMode TlsValidation { get; init; }
 
     /// <summary>The certificates the server presented, leaf first (also when they were refused).</summary>
-    public IReadOnlyList<ProbeCertificate> ServerCertificates { get; init; } = [];
+    public IReadOnlyList<ConnectionTestCertificate> ServerCertificates { get; init; } = [];
 
     /// <summary>The token endpoint, for OAuth connections.</summary>
     public Uri? TokenEndpoint { get; init; }

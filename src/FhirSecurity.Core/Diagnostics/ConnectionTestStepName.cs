@@ -1,7 +1,7 @@
 namespace FhirSecurity.Core.Diagnostics;
 
 /// <summary>The steps of a connection test, in the order they run.</summary>
-public enum ProbeStepName
+public enum ConnectionTestStepName
 {
     /// <summary>Resolving the base URI's host name.</summary>
     Dns,

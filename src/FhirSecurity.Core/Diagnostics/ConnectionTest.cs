@@ -17,8 +17,9 @@ namespace FhirSecurity.Core.Diagnostics;
 /// <summary>
 /// Tests one resolved connection step by step: DNS, TCP, TLS (the connection's own policy), an OAuth token (a fresh
 /// request), <c>GET [base]/metadata</c> with the connection's credentials, and the server's clock. Each step is timed
-/// and reported; a step whose prerequisite failed is <see cref="ProbeStatus.Skipped"/>. A failure never throws: it
-/// becomes a failed step carrying an error with the step's stable id. Only cancellation (Ctrl-C) ends the test early.
+/// and reported; a step whose prerequisite failed is <see cref="ConnectionTestStatus.Skipped"/>. A failure never
+/// throws: it becomes a failed step carrying an error with the step's stable id. Only cancellation (Ctrl-C) ends the
+/// test early.
 /// </summary>
 /// <remarks>
 /// The token step asks the token endpoint directly (<see cref="TokenClient"/>) so it tests the credentials now, not
@@ -27,15 +28,16 @@ namespace FhirSecurity.Core.Diagnostics;
 /// their CapabilityStatement to anyone; if the server wants credentials for it, the step is Skipped, not Failed, so
 /// one root cause makes one error.
 /// </remarks>
-public sealed class ConnectionProbe
+public sealed class ConnectionTest
 {
     private readonly ResolvedConnection _connection;
     private readonly HandlerPool _pool;
     private readonly TimeProvider _clock;
-    private readonly ProbeOptions _options;
+    private readonly ConnectionTestOptions _options;
 
     /// <summary>Creates a test of <paramref name="connection"/> over the handler pool the request path uses.</summary>
-    public ConnectionProbe(ResolvedConnection connection, HandlerPool pool, TimeProvider clock, ProbeOptions options)
+    public ConnectionTest(
+        ResolvedConnection connection, HandlerPool pool, TimeProvider clock, ConnectionTestOptions options)
     {
         _connection = connection;
         _pool = pool;
@@ -49,7 +51,7 @@ public sealed class ConnectionProbe
 
     // The proxy the request path's handler would use for the base URI (the connection's own, or the system's), or null.
     // With one, DNS and TCP are about the hop this machine talks to: the proxy; the proxy resolves and reaches the server.
-    private Uri? Proxy => _connection.Tls.Proxy.ProxyFor(BaseUri);
+    private Uri? Proxy => _connection.Transport.Proxy.ProxyFor(BaseUri);
 
     private string DialHost => Proxy?.IdnHost ?? Host;
 
@@ -61,13 +63,13 @@ public sealed class ConnectionProbe
     /// Runs every step in order. <paramref name="verbose"/> hears what is being checked (any thread). Throws
     /// <see cref="OperationCanceledException"/> only when <paramref name="cancellation"/> is cancelled.
     /// </summary>
-    public async Task<ProbeReport> RunAsync(CancellationToken cancellation, Action<string>? verbose = null)
+    public async Task<ConnectionTestReport> RunAsync(CancellationToken cancellation, Action<string>? verbose = null)
     {
         var total = Stopwatch.StartNew();
-        var steps = new List<ProbeStep>();
+        var steps = new List<ConnectionTestStep>();
         var found = new Findings();
 
-        ProbeStep Add(ProbeStep step)
+        ConnectionTestStep Add(ConnectionTestStep step)
         {
             steps.Add(step);
             verbose?.Invoke($"{step.Name}: {step.Status} in {step.Duration.TotalMilliseconds:0} ms.");
@@ -75,16 +77,16 @@ public sealed class ConnectionProbe
         }
 
         verbose?.Invoke(Proxy is null ? $"DNS: resolving '{Host}'." : $"DNS: resolving the proxy '{DialHost}' (the proxy resolves '{Host}').");
-        ProbeStep dns = Add(await ResolveAsync(found, cancellation).ConfigureAwait(false));
+        ConnectionTestStep dns = Add(await ResolveAsync(found, cancellation).ConfigureAwait(false));
 
-        ProbeStep tcp;
-        ProbeStep tls;
+        ConnectionTestStep tcp;
+        ConnectionTestStep tls;
         ServerStream? stream = null;
         try
         {
-            if (dns.Status != ProbeStatus.Passed)
+            if (dns.Status != ConnectionTestStatus.Passed)
             {
-                tcp = Add(Skipped(ProbeStepName.Tcp, "DNS failed: no address to connect to."));
+                tcp = Add(Skipped(ConnectionTestStepName.Tcp, "DNS failed: no address to connect to."));
             }
             else
             {
@@ -95,15 +97,21 @@ public sealed class ConnectionProbe
 
             if (BaseUri.Scheme != Uri.UriSchemeHttps)
             {
-                tls = Add(new ProbeStep(ProbeStepName.Tls, ProbeStatus.NotApplicable, TimeSpan.Zero, "The base URI is http://: nothing is encrypted."));
+                tls = Add(new ConnectionTestStep(
+                    ConnectionTestStepName.Tls,
+                    ConnectionTestStatus.NotApplicable,
+                    TimeSpan.Zero,
+                    "The base URI is http://: nothing is encrypted."));
             }
             else if (stream is null)
             {
-                tls = Add(Skipped(ProbeStepName.Tls, "TCP failed: no connection to shake hands on."));
+                tls = Add(Skipped(ConnectionTestStepName.Tls, "TCP failed: no connection to shake hands on."));
             }
             else
             {
-                verbose?.Invoke($"TLS: handshake with {Host} ({_connection.Tls.Mode} validation, TLS {TlsVersions.ToText(_connection.Tls.MinimumVersion)} or newer).");
+                verbose?.Invoke(
+                    $"TLS: handshake with {Host} ({_connection.Transport.Mode} validation,"
+                    + $" TLS {TlsVersions.ToText(_connection.Transport.MinimumVersion)} or newer).");
                 tls = Add(await HandshakeAsync(stream, found, cancellation).ConfigureAwait(false));
             }
         }
@@ -115,15 +123,20 @@ public sealed class ConnectionProbe
             }
         }
 
-        bool serverReachable = tcp.Status == ProbeStatus.Passed && tls.Status is ProbeStatus.Passed or ProbeStatus.NotApplicable;
-        string unreachable = dns.Status != ProbeStatus.Passed ? "DNS failed" : tcp.Status != ProbeStatus.Passed ? "TCP failed" : "TLS failed";
+        bool serverReachable = tcp.Status == ConnectionTestStatus.Passed
+            && tls.Status is ConnectionTestStatus.Passed or ConnectionTestStatus.NotApplicable;
+        string unreachable = dns.Status != ConnectionTestStatus.Passed ? "DNS failed"
+            : tcp.Status != ConnectionTestStatus.Passed ? "TCP failed"
+            : "TLS failed";
 
-        ProbeStep token = Add(await TokenAsync(found, serverReachable, unreachable, verbose, cancellation).ConfigureAwait(false));
+        ConnectionTestStep token = Add(
+            await TokenAsync(found, serverReachable, unreachable, verbose, cancellation).ConfigureAwait(false));
 
-        ProbeStep metadata;
+        ConnectionTestStep metadata;
         if (!serverReachable)
         {
-            metadata = Add(Skipped(ProbeStepName.Metadata, $"{unreachable}: the FHIR server cannot be reached."));
+            metadata = Add(Skipped(
+                ConnectionTestStepName.Metadata, $"{unreachable}: the FHIR server cannot be reached."));
         }
         else
         {
@@ -133,7 +146,7 @@ public sealed class ConnectionProbe
 
         Add(Clock(found, metadata));
 
-        return new ProbeReport
+        return new ConnectionTestReport
         {
             Connection = _connection.Connection.Name,
             Vault = _connection.Vault,
@@ -143,7 +156,7 @@ public sealed class ConnectionProbe
             RemoteEndPoint = found.RemoteEndPoint,
             TlsProtocol = found.TlsProtocol,
             CipherSuite = found.CipherSuite,
-            TlsValidation = _connection.Tls.Mode,
+            TlsValidation = _connection.Transport.Mode,
             ServerCertificates = found.Certificates,
             TokenEndpoint = _connection.OAuth?.TokenUrl,
             GrantedScopes = found.GrantedScopes,
@@ -155,13 +168,17 @@ public sealed class ConnectionProbe
         };
     }
 
-    private async Task<ProbeStep> ResolveAsync(Findings found, CancellationToken cancellation)
+    private async Task<ConnectionTestStep> ResolveAsync(Findings found, CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
         if (IPAddress.TryParse(DialHost, out IPAddress? literal))
         {
             found.Addresses = [literal];
-            return new ProbeStep(ProbeStepName.Dns, ProbeStatus.Passed, watch.Elapsed, $"{DialHost} is an IP address: nothing to resolve.");
+            return new ConnectionTestStep(
+                ConnectionTestStepName.Dns,
+                ConnectionTestStatus.Passed,
+                watch.Elapsed,
+                $"{DialHost} is an IP address: nothing to resolve.");
         }
 
         using CancellationTokenSource deadline = Deadline(cancellation);
@@ -171,25 +188,46 @@ public sealed class ConnectionProbe
             IPAddress[] addresses = await Dns.GetHostAddressesAsync(DialHost, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
             if (addresses.Length == 0)
             {
-                return Failed(ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, FailureCategory.ObjectNotFound, $"the host name '{DialHost}' resolved to no address. {WhatToCheck} and this machine's DNS settings.");
+                return Failed(
+                    ConnectionTestStepName.Dns,
+                    watch,
+                    ErrorIds.ConnectionTestDnsFailed,
+                    FailureCategory.ObjectNotFound,
+                    $"the host name '{DialHost}' resolved to no address. {WhatToCheck} and this machine's DNS"
+                    + " settings.");
             }
 
             found.Addresses = addresses;
-            return new ProbeStep(ProbeStepName.Dns, ProbeStatus.Passed, watch.Elapsed, $"{DialHost} resolved to {string.Join(", ", addresses.Select(a => a.ToString()))}.");
+            return new ConnectionTestStep(
+                ConnectionTestStepName.Dns,
+                ConnectionTestStatus.Passed,
+                watch.Elapsed,
+                $"{DialHost} resolved to {string.Join(", ", addresses.Select(a => a.ToString()))}.");
         }
         catch (SocketException ex)
         {
-            return Failed(ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, FailureCategory.ObjectNotFound, $"the host name '{DialHost}' could not be resolved ({ex.Message}). {WhatToCheck} and this machine's DNS settings.", ex);
+            return Failed(
+                ConnectionTestStepName.Dns,
+                watch,
+                ErrorIds.ConnectionTestDnsFailed,
+                FailureCategory.ObjectNotFound,
+                $"the host name '{DialHost}' could not be resolved ({ex.Message}). {WhatToCheck} and this machine's DNS"
+                + " settings.",
+                ex);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
             return TimedOut(
-                ProbeStepName.Dns, watch, ErrorIds.ConnectionTestDnsFailed, $"resolving the host name '{DialHost}'",
+                ConnectionTestStepName.Dns,
+                watch,
+                ErrorIds.ConnectionTestDnsFailed,
+                $"resolving the host name '{DialHost}'",
                 ". Check this machine's DNS servers.");
         }
     }
 
-    private async Task<(ProbeStep Step, ServerStream? Stream)> ConnectAsync(Findings found, CancellationToken cancellation)
+    private async Task<(ConnectionTestStep Step, ServerStream? Stream)> ConnectAsync(
+        Findings found, CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
         using CancellationTokenSource deadline = Deadline(cancellation);
@@ -201,11 +239,15 @@ public sealed class ConnectionProbe
             string detail = $"Connected to {stream.RemoteEndPoint}.";
             if (Proxy is { } proxy)
             {
-                await ProxyTunnel.OpenAsync(stream.Stream, Host, BaseUri.Port, _connection.Tls.Proxy, deadline.Token).ConfigureAwait(false);
+                await ProxyTunnel
+                    .OpenAsync(stream.Stream, Host, BaseUri.Port, _connection.Transport.Proxy, deadline.Token)
+                    .ConfigureAwait(false);
                 detail = $"Connected to the proxy {proxy.Authority} ({stream.RemoteEndPoint}); it opened a tunnel to {Host}:{BaseUri.Port}.";
             }
 
-            return (new ProbeStep(ProbeStepName.Tcp, ProbeStatus.Passed, watch.Elapsed, detail), stream);
+            return (
+                new ConnectionTestStep(ConnectionTestStepName.Tcp, ConnectionTestStatus.Passed, watch.Elapsed, detail),
+                stream);
         }
         catch (IOException ex)
         {
@@ -217,7 +259,15 @@ public sealed class ConnectionProbe
             string what = Proxy is { } proxy && stream is not null
                 ? $"the proxy {proxy.Authority} did not open a tunnel to {Host}:{BaseUri.Port} ({ex.Message}). Check the proxy settings (Set-FhirConnection -Proxy/-ProxyCredential/-NoProxy) and that the proxy allows this server"
                 : $"could not connect to port {DialPort} of {DialHost}{(Proxy is null ? string.Empty : " (the proxy)")} ({ex.Message}). Check that the {(Proxy is null ? "server" : "proxy")} is running, the port{(Proxy is null ? " in the base URI" : string.Empty)}, and firewalls on the way";
-            return (Failed(ProbeStepName.Tcp, watch, ErrorIds.ConnectionTestTcpFailed, FailureCategory.ConnectionError, what + ".", ex), null);
+            return (
+                Failed(
+                    ConnectionTestStepName.Tcp,
+                    watch,
+                    ErrorIds.ConnectionTestTcpFailed,
+                    FailureCategory.ConnectionError,
+                    what + ".",
+                    ex),
+                null);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
@@ -229,15 +279,16 @@ public sealed class ConnectionProbe
             string tunnel = Proxy is null ? string.Empty : " (the proxy) and opening the tunnel";
             string connecting = $"connecting to port {DialPort} of {DialHost}{tunnel}";
             return (TimedOut(
-                ProbeStepName.Tcp, watch, ErrorIds.ConnectionTestTcpFailed, connecting,
+                ConnectionTestStepName.Tcp, watch, ErrorIds.ConnectionTestTcpFailed, connecting,
                 ": a firewall may be dropping the connection."), null);
         }
     }
 
-    private async Task<ProbeStep> HandshakeAsync(ServerStream stream, Findings found, CancellationToken cancellation)
+    private async Task<ConnectionTestStep> HandshakeAsync(
+        ServerStream stream, Findings found, CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
-        TlsPolicy tls = _connection.Tls;
+        TransportPolicy tls = _connection.Transport;
         bool? accepted = null;
 
         // Wraps the policy's own callback, only to see what the server presented, refused or not.
@@ -262,7 +313,12 @@ public sealed class ConnectionProbe
             string validation = tls.Mode == TlsValidationMode.Skip
                 ? "the certificate was NOT validated (Skip)"
                 : $"the certificate '{found.Certificates.FirstOrDefault()?.Subject}' was accepted by {tls.Mode} validation";
-            return new ProbeStep(ProbeStepName.Tls, ProbeStatus.Passed, watch.Elapsed, $"{found.TlsProtocol}, {found.CipherSuite}; {validation}{ClientCertificateNote(tls, ssl.LocalCertificate)}.");
+            return new ConnectionTestStep(
+                ConnectionTestStepName.Tls,
+                ConnectionTestStatus.Passed,
+                watch.Elapsed,
+                $"{found.TlsProtocol}, {found.CipherSuite}; {validation}"
+                + $"{ClientCertificateNote(tls, ssl.LocalCertificate)}.");
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException)
         {
@@ -271,12 +327,19 @@ public sealed class ConnectionProbe
                 : tls.ClientCertificateRequested(Host) && tls.ClientCertificate is null
                 ? $"the handshake failed ({TransportFailures.Innermost(ex).Message}){ClientCertificateNote(tls, null)}"
                 : $"the handshake failed ({TransportFailures.Innermost(ex).Message}){(tls.MinimumVersion == TlsVersion.Tls13 ? "; the connection requires TLS 1.3 (-MinimumTlsVersion 1.3), which the server may not offer" : "; the server may offer only TLS versions older than 1.2, which are never used")}";
-            return Failed(ProbeStepName.Tls, watch, ErrorIds.ConnectionTestTlsFailed, FailureCategory.SecurityError, $"TLS with {Host}:{BaseUri.Port} failed ({tls.Mode} validation): {reason}. If the server uses an internal CA, import it with Import-FhirCaBundle and use -TlsValidation CustomBundle.", ex);
+            return Failed(
+                ConnectionTestStepName.Tls,
+                watch,
+                ErrorIds.ConnectionTestTlsFailed,
+                FailureCategory.SecurityError,
+                $"TLS with {Host}:{BaseUri.Port} failed ({tls.Mode} validation): {reason}. If the server uses an"
+                + " internal CA, import it with Import-FhirCaBundle and use -TlsValidation CustomBundle.",
+                ex);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
             string handshake = $"the TLS handshake with {Host}:{BaseUri.Port}";
-            return TimedOut(ProbeStepName.Tls, watch, ErrorIds.ConnectionTestTlsFailed, handshake, ".");
+            return TimedOut(ConnectionTestStepName.Tls, watch, ErrorIds.ConnectionTestTlsFailed, handshake, ".");
         }
     }
 
@@ -284,32 +347,52 @@ public sealed class ConnectionProbe
     // or refused certificate shows only on the first request (the token or metadata step); a front such as nginx
     // finishes the handshake whatever it got and refuses that request with an error page, which those steps put down
     // to the missing certificate (ClientCertificateAnswers). Say here what was sent.
-    private string ClientCertificateNote(TlsPolicy tls, X509Certificate? sent)
+    private string ClientCertificateNote(TransportPolicy tls, X509Certificate? sent)
         => sent is not null ? $"; the client certificate '{sent.Subject}' was sent"
             : tls.ClientCertificateRequested(Host) && tls.ClientCertificate is null ? "; the server asked for a client certificate and the connection has none (Set-FhirConnection -ClientCertificatePath)"
             : string.Empty;
 
-    private async Task<ProbeStep> TokenAsync(Findings found, bool serverReachable, string unreachable, Action<string>? verbose, CancellationToken cancellation)
+    private async Task<ConnectionTestStep> TokenAsync(
+        Findings found,
+        bool serverReachable,
+        string unreachable,
+        Action<string>? verbose,
+        CancellationToken cancellation)
     {
         if (_connection.OAuth is not { } oauth)
         {
-            return new ProbeStep(ProbeStepName.Token, ProbeStatus.NotApplicable, TimeSpan.Zero, _connection.Basic is null ? "The connection has no OAuth definition: no token." : "The connection uses Basic Auth: no token.");
+            return new ConnectionTestStep(
+                ConnectionTestStepName.Token,
+                ConnectionTestStatus.NotApplicable,
+                TimeSpan.Zero,
+                _connection.Basic is null
+                    ? "The connection has no OAuth definition: no token."
+                    : "The connection uses Basic Auth: no token.");
         }
 
         // A token endpoint on the FHIR server's own origin cannot be reached when the server cannot.
         if (!serverReachable && string.Equals(oauth.TokenUrl.GetLeftPart(UriPartial.Authority), BaseUri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
         {
-            return Skipped(ProbeStepName.Token, $"{unreachable}: the token endpoint is on the same server.");
+            return Skipped(ConnectionTestStepName.Token, $"{unreachable}: the token endpoint is on the same server.");
         }
 
         verbose?.Invoke($"Token: requesting a new token for client '{oauth.ClientId}' from {oauth.TokenUrl.GetLeftPart(UriPartial.Path)} ({oauth.ClientAuthentication}).");
         var watch = Stopwatch.StartNew();
         try
         {
-            PooledClient client = _pool.GetClient(_connection.Tls);
+            PooledClient client = _pool.GetClient(_connection.Transport);
 
             // Sent once: a test reports what the endpoint answers, not what a retry hid.
-            AccessToken token = await TokenClient.RequestAsync(oauth, client.Http, client.Tls, _clock, _options.Timeout, cancellation, RetryPolicy.None, verbose).ConfigureAwait(false);
+            AccessToken token = await TokenClient.RequestAsync(
+                    oauth,
+                    client.Http,
+                    client.Transport,
+                    _clock,
+                    _options.Timeout,
+                    cancellation,
+                    RetryPolicy.None,
+                    verbose)
+                .ConfigureAwait(false);
             found.Token = token;
             string[]? granted = token.GrantedScope?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             found.GrantedScopes = granted;
@@ -317,20 +400,22 @@ public sealed class ConnectionProbe
                 ? "the server did not list the granted scopes (RFC 6749: then the ones requested)"
                 : $"granted scopes: {(granted.Length == 0 ? "(none)" : string.Join(' ', granted))}";
             string narrower = token.MissingScopes.Count == 0 ? string.Empty : $"; requested but not granted: {string.Join(' ', token.MissingScopes)}";
-            return new ProbeStep(
-                ProbeStepName.Token,
-                ProbeStatus.Passed,
+            return new ConnectionTestStep(
+                ConnectionTestStepName.Token,
+                ConnectionTestStatus.Passed,
                 watch.Elapsed,
                 $"Token from {oauth.TokenUrl.GetLeftPart(UriPartial.Path)},"
                 + $" valid {Durations.Seconds(token.Lifetime)} s; {scopes}{narrower}.");
         }
         catch (FhirSecurityException ex)
         {
-            return Failed(ProbeStepName.Token, watch, ErrorIds.ConnectionTestTokenFailed, ex.Category, ex.Message, ex);
+            return Failed(
+                ConnectionTestStepName.Token, watch, ErrorIds.ConnectionTestTokenFailed, ex.Category, ex.Message, ex);
         }
     }
 
-    private async Task<ProbeStep> MetadataAsync(Findings found, ProbeStep token, Action<string>? verbose, CancellationToken cancellation)
+    private async Task<ConnectionTestStep> MetadataAsync(
+        Findings found, ConnectionTestStep token, Action<string>? verbose, CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
         bool anonymous = _connection.OAuth is not null && found.Token is null;
@@ -360,37 +445,69 @@ public sealed class ConnectionProbe
 
             if (anonymous && response.StatusCode is 401 or 403)
             {
-                return Skipped(ProbeStepName.Metadata, $"The server wants credentials for its metadata (HTTP {response.StatusCode}) and the token step {token.Status.ToString().ToLowerInvariant()}: nothing to test without a token.", watch.Elapsed);
+                return Skipped(
+                    ConnectionTestStepName.Metadata,
+                    $"The server wants credentials for its metadata (HTTP {response.StatusCode}) and the token step"
+                    + $" {token.Status.ToString().ToLowerInvariant()}: nothing to test without a token.",
+                    watch.Elapsed);
             }
 
             if (!response.IsSuccess)
             {
                 FhirSecurityException failure = FhirPayload.Failure(response, "GET");
-                return Failed(ProbeStepName.Metadata, watch, ErrorIds.ConnectionTestMetadataFailed, failure.Category, failure.Message + without, failure);
+                return Failed(
+                    ConnectionTestStepName.Metadata,
+                    watch,
+                    ErrorIds.ConnectionTestMetadataFailed,
+                    failure.Category,
+                    failure.Message + without,
+                    failure);
             }
 
             CapabilitySummary? summary = CapabilitySummary.Read(response.Body);
             if (summary?.ResourceType != "CapabilityStatement")
             {
-                return Failed(ProbeStepName.Metadata, watch, ErrorIds.ConnectionTestMetadataFailed, FailureCategory.InvalidData, $"GET {response.Uri} answered HTTP {response.StatusCode}, but not with a CapabilityStatement ({(summary is null ? "not FHIR JSON" : $"resourceType '{summary.ResourceType}'")}). Check that the base URI is the FHIR server's base{without}.");
+                string content = summary is null ? "not FHIR JSON" : $"resourceType '{summary.ResourceType}'";
+                return Failed(
+                    ConnectionTestStepName.Metadata,
+                    watch,
+                    ErrorIds.ConnectionTestMetadataFailed,
+                    FailureCategory.InvalidData,
+                    $"GET {response.Uri} answered HTTP {response.StatusCode}, but not with a CapabilityStatement"
+                    + $" ({content}). Check that the base URI is the FHIR server's base{without}.");
             }
 
             found.FhirVersion = summary.FhirVersion;
             found.Software = summary.Software;
             string r4 = summary.FhirVersion?.StartsWith("4.0.", StringComparison.Ordinal) == true ? string.Empty : "; note: this module speaks FHIR R4 (4.0.1)";
-            return new ProbeStep(ProbeStepName.Metadata, ProbeStatus.Passed, watch.Elapsed, $"CapabilityStatement: FHIR {summary.FhirVersion ?? "(no fhirVersion)"}, software {summary.Software ?? "(not named)"}{without}{r4}.");
+            return new ConnectionTestStep(
+                ConnectionTestStepName.Metadata,
+                ConnectionTestStatus.Passed,
+                watch.Elapsed,
+                $"CapabilityStatement: FHIR {summary.FhirVersion ?? "(no fhirVersion)"},"
+                + $" software {summary.Software ?? "(not named)"}{without}{r4}.");
         }
         catch (FhirSecurityException ex)
         {
-            return Failed(ProbeStepName.Metadata, watch, ErrorIds.ConnectionTestMetadataFailed, ex.Category, ex.Message + without, ex);
+            return Failed(
+                ConnectionTestStepName.Metadata,
+                watch,
+                ErrorIds.ConnectionTestMetadataFailed,
+                ex.Category,
+                ex.Message + without,
+                ex);
         }
     }
 
-    private ProbeStep Clock(Findings found, ProbeStep metadata)
+    private ConnectionTestStep Clock(Findings found, ConnectionTestStep metadata)
     {
         if (found.ServerDate is not { } server || found.LocalDate is not { } local)
         {
-            return Skipped(ProbeStepName.Clock, metadata.Status == ProbeStatus.Passed ? "The server's answer had no Date header." : "No answer from the server with a Date header to compare.");
+            return Skipped(
+                ConnectionTestStepName.Clock,
+                metadata.Status == ConnectionTestStatus.Passed
+                    ? "The server's answer had no Date header."
+                    : "No answer from the server with a Date header to compare.");
         }
 
         // The Date header counts whole seconds (truncated): the middle of that second is the best estimate.
@@ -402,7 +519,8 @@ public sealed class ConnectionProbe
             + $" limit {Durations.Seconds(_options.MaximumClockSkew)} s)";
         if (skew.Duration() <= _options.MaximumClockSkew)
         {
-            return new ProbeStep(ProbeStepName.Clock, ProbeStatus.Passed, TimeSpan.Zero, text + ".");
+            return new ConnectionTestStep(
+                ConnectionTestStepName.Clock, ConnectionTestStatus.Passed, TimeSpan.Zero, text + ".");
         }
 
         var failure = new FhirSecurityException(
@@ -410,18 +528,26 @@ public sealed class ConnectionProbe
             FailureCategory.InvalidData,
             $"Connection '{_connection.Connection.Name}', clock: {text}. Token lifetimes and signed client assertions (exp, nbf, iat) are checked against clocks, so authentication may fail: synchronise this machine's clock (NTP) or ask the server's maintainers to.",
             _connection.Connection.Name);
-        return new ProbeStep(ProbeStepName.Clock, ProbeStatus.Failed, TimeSpan.Zero, text + ".", failure);
+        return new ConnectionTestStep(
+            ConnectionTestStepName.Clock, ConnectionTestStatus.Failed, TimeSpan.Zero, text + ".", failure);
     }
 
-    private ProbeStep Failed(ProbeStepName step, Stopwatch watch, string errorId, FailureCategory category, string reason, Exception? inner = null)
+    private ConnectionTestStep Failed(
+        ConnectionTestStepName step,
+        Stopwatch watch,
+        string errorId,
+        FailureCategory category,
+        string reason,
+        Exception? inner = null)
     {
         // The detail is the reason alone; the error says which connection and which step, for a log line on its own.
         string detail = char.ToUpperInvariant(reason[0]) + reason[1..];
         var failure = new FhirSecurityException(errorId, category, $"Connection '{_connection.Connection.Name}', {step}: {reason}", _connection.Connection.Name, inner);
-        return new ProbeStep(step, ProbeStatus.Failed, watch.Elapsed, detail, failure);
+        return new ConnectionTestStep(step, ConnectionTestStatus.Failed, watch.Elapsed, detail, failure);
     }
 
-    private ProbeStep TimedOut(ProbeStepName step, Stopwatch watch, string errorId, string doing, string advice)
+    private ConnectionTestStep TimedOut(
+        ConnectionTestStepName step, Stopwatch watch, string errorId, string doing, string advice)
         => Failed(
             step,
             watch,
@@ -429,13 +555,13 @@ public sealed class ConnectionProbe
             FailureCategory.OperationTimeout,
             $"{doing} took longer than {Durations.Seconds(_options.Timeout)} s{advice}");
 
-    private static ProbeStep Skipped(ProbeStepName step, string why, TimeSpan? duration = null)
-        => new(step, ProbeStatus.Skipped, duration ?? TimeSpan.Zero, why);
+    private static ConnectionTestStep Skipped(ConnectionTestStepName step, string why, TimeSpan? duration = null)
+        => new(step, ConnectionTestStatus.Skipped, duration ?? TimeSpan.Zero, why);
 
-    private string CredentialsText(ProbeStep token)
+    private string CredentialsText(ConnectionTestStep token)
         => _connection.Basic is not null ? "with Basic Auth"
             : _connection.OAuth is null ? "without credentials"
-            : token.Status == ProbeStatus.Passed ? "with the token just fetched"
+            : token.Status == ConnectionTestStatus.Passed ? "with the token just fetched"
             : "without credentials (no token)";
 
     private CancellationTokenSource Deadline(CancellationToken cancellation)
@@ -445,7 +571,7 @@ public sealed class ConnectionProbe
         return deadline;
     }
 
-    private static IReadOnlyList<ProbeCertificate> Describe(X509Certificate? presented, X509Chain? chain)
+    private static IReadOnlyList<ConnectionTestCertificate> Describe(X509Certificate? presented, X509Chain? chain)
     {
         if (presented is null)
         {
@@ -453,7 +579,7 @@ public sealed class ConnectionProbe
         }
 
         using var leaf = new X509Certificate2(presented);
-        var certificates = new List<ProbeCertificate> { Describe(leaf) };
+        var certificates = new List<ConnectionTestCertificate> { Describe(leaf) };
 
         // What the server sent after its leaf: SslStream hands those certificates to the callback in the chain's ExtraStore.
         if (chain is not null)
@@ -466,7 +592,7 @@ public sealed class ConnectionProbe
         return certificates;
     }
 
-    private static ProbeCertificate Describe(X509Certificate2 certificate)
+    private static ConnectionTestCertificate Describe(X509Certificate2 certificate)
         => new(
             certificate.Subject,
             certificate.Issuer,
@@ -485,7 +611,7 @@ public sealed class ConnectionProbe
 
         public string? CipherSuite { get; set; }
 
-        public IReadOnlyList<ProbeCertificate> Certificates { get; set; } = [];
+        public IReadOnlyList<ConnectionTestCertificate> Certificates { get; set; } = [];
 
         public AccessToken? Token { get; set; }
 

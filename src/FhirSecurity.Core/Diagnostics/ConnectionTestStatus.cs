@@ -1,7 +1,7 @@
 namespace FhirSecurity.Core.Diagnostics;
 
 /// <summary>How one step of a connection test ended.</summary>
-public enum ProbeStatus
+public enum ConnectionTestStatus
 {
     /// <summary>The check ran and succeeded.</summary>
     Passed,

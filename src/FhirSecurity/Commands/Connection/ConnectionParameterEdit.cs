@@ -6,16 +6,16 @@ using FhirSecurity.Core.Tls;
 namespace FhirSecurity.Commands;
 
 /// <summary>
-/// The parameters New-FhirConnection and Set-FhirConnection share, as the engine's connection edit: the
+/// The engine's connection edit from the parameters New-FhirConnection and Set-FhirConnection share: the client
 /// certificate files read (resolved against the current location) before the vault is touched, secrets converted.
 /// </summary>
-internal static class ConnectionTransport
+internal static class ConnectionParameterEdit
 {
     /// <summary>
     /// The edit the shared parameters give, the client certificate read and checked; with
     /// <paramref name="removeCertificate"/> (-NoClientCertificate) a certificate path is a contradiction.
     /// </summary>
-    public static ConnectionEdit Edit(ConnectionWriteCommand cmdlet, string name, bool removeCertificate = false)
+    public static ConnectionEdit From(ConnectionWriteCommand cmdlet, string name, bool removeCertificate = false)
         => new()
         {
             BasicAuth = cmdlet.ParameterSetName == ConnectionWriteCommand.BasicSet ? cmdlet.BasicAuth : null,
