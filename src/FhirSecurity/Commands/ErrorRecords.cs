@@ -8,7 +8,4 @@ internal static class ErrorRecords
 {
     public static ErrorRecord From(FhirSecurityException ex)
         => new(ex, ex.ErrorId, Enum.Parse<ErrorCategory>(ex.Category.ToString()), ex.Target);
-
-    public static ErrorRecord From(string errorId, ErrorCategory category, string message, object? target, Exception? inner = null)
-        => new(new InvalidOperationException(message, inner), errorId, category, target);
 }
