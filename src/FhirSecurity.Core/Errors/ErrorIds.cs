@@ -78,7 +78,7 @@ public static class ErrorIds
     public const string ConnectionTestMetadataFailed = nameof(ConnectionTestMetadataFailed);
     public const string ConnectionTestClockSkew = nameof(ConnectionTestClockSkew);
 
-    // SMART Backend Services (issue 5): private_key_jwt client authentication and SMART discovery.
+    // SMART Backend Services: private_key_jwt client authentication and SMART discovery.
     public const string OAuthClientCredentialConflict = nameof(OAuthClientCredentialConflict);
     public const string OAuthPrivateKeyMissing = nameof(OAuthPrivateKeyMissing);
     public const string OAuthPrivateKeyFileNotFound = nameof(OAuthPrivateKeyFileNotFound);
@@ -102,7 +102,7 @@ public static class ErrorIds
     public const string OAuthDiscoveryMethodNotSupported = nameof(OAuthDiscoveryMethodNotSupported);
     public const string OAuthDiscoveryAlgorithmNotSupported = nameof(OAuthDiscoveryAlgorithmNotSupported);
 
-    // Transport (issue 5): client certificates and proxies per connection.
+    // Transport: client certificates and proxies per connection.
     public const string ClientCertificateFileNotFound = nameof(ClientCertificateFileNotFound);
     public const string ClientCertificateUnreadable = nameof(ClientCertificateUnreadable);
     public const string ClientCertificatePasswordInvalid = nameof(ClientCertificatePasswordInvalid);

@@ -99,8 +99,8 @@ internal sealed class SecretManagementStore : ISecretStore
         }
         catch (MetadataUnsupportedSignal)
         {
-            // Metadata is optional (DESIGN.md): a vault without it still stores the definition. The failed attempt
-            // wrote nothing, so this is the first and only write.
+            // Metadata only helps someone browsing the vault; nothing reads it back (docs/definitions.md), so a vault
+            // without it still stores the definition. The failed attempt wrote nothing: this is the only write.
             parameters.Remove("Metadata");
             Invoke("Set-Secret", parameters, vault);
         }
