@@ -2,9 +2,17 @@ using System.Management.Automation;
 
 namespace FhirSecurity.Commands;
 
-/// <summary>Import-FhirCaBundle and Set-FhirCaBundle: the certificates (PEM file or text) and -PassThru.</summary>
+/// <summary>
+/// Import-FhirCaBundle and Set-FhirCaBundle: the bundle's name, the certificates (PEM file or text) and -PassThru.
+/// -Name completes the names of existing bundles: what Set- needs, and for Import- a reminder of what is taken.
+/// </summary>
 public abstract class CaBundleWriteCommand : FhirCommand
 {
+    /// <summary>The bundle's name (letters, digits, hyphens).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DefinitionNameCompleter))]
+    public string Name { get; set; } = string.Empty;
+
     /// <summary>A PEM file.</summary>
     [Parameter(
         Mandatory = true,

@@ -10,10 +10,6 @@ namespace FhirSecurity.Commands;
 [OutputType(typeof(FhirCaBundleInfo))]
 public sealed class ImportFhirCaBundleCommand : CaBundleWriteCommand
 {
-    /// <summary>The bundle's name (letters, digits, hyphens).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string Name { get; set; } = string.Empty;
-
     /// <summary>Replaces a CA bundle of the same name in that vault.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }

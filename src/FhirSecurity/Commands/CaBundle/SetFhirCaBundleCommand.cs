@@ -7,11 +7,6 @@ namespace FhirSecurity.Commands;
 [OutputType(typeof(FhirCaBundleInfo))]
 public sealed class SetFhirCaBundleCommand : CaBundleWriteCommand
 {
-    /// <summary>The bundle's name.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(DefinitionNameCompleter))]
-    public string Name { get; set; } = string.Empty;
-
     /// <inheritdoc />
     protected override void ProcessRecord() => Run(() => CaBundleSource.Write(this, Name, force: null));
 }

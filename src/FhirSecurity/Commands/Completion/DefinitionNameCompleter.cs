@@ -7,8 +7,9 @@ namespace FhirSecurity.Commands;
 
 /// <summary>
 /// Completes -Name of the Get-, Set- and Remove- cmdlets (declared by GetDefinitionCommand, SetDefinitionCommand and
-/// RemoveDefinitionCommand, and by the Set- cmdlets of the kinds with a base of their own): the kind is the
-/// command's noun (Get-FhirOAuth: OAuth definitions), so one completer serves every kind.
+/// RemoveDefinitionCommand, by the Set- cmdlets of the kinds with a base of their own, and by CaBundleWriteCommand
+/// for Import- and Set-FhirCaBundle): the kind is the command's noun (Get-FhirOAuth: OAuth definitions), so one
+/// completer serves every kind.
 /// </summary>
 public sealed class DefinitionNameCompleter : IArgumentCompleter
 {
