@@ -10,7 +10,7 @@ namespace FhirSecurity.Core.Definitions;
 /// </summary>
 internal sealed class DefinitionDocumentReader(JsonObject root, string secretName)
 {
-    /// <summary>A <c>DefinitionCorrupt</c> error for a secret; <paramref name="why"/> never quotes its content.</summary>
+    /// <summary>A <c>DefinitionCorrupt</c> error for a secret; <paramref name="why"/> never quotes it.</summary>
     public static FhirSecurityException Corrupt(string secretName, string why)
         => new(
             ErrorIds.DefinitionCorrupt,
