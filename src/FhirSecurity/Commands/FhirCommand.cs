@@ -95,7 +95,11 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
             messages.Enqueue(message);
             wake.Release();
         });
-        _ = work.ContinueWith(_ => wake.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = work.ContinueWith(
+            _ => wake.Release(),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
         while (true)
         {
             wake.Wait();

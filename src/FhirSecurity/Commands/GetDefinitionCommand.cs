@@ -24,7 +24,8 @@ public abstract class GetDefinitionCommand : FhirCommand
             {
                 if (WildcardPattern.ContainsWildcardCharacters(name))
                 {
-                    foreach (var stored in Store.List<Definition>(Kind, name, Vault, ex => WriteError(ErrorRecords.From(ex))))
+                    var found = Store.List<Definition>(Kind, name, Vault, ex => WriteError(ErrorRecords.From(ex)));
+                    foreach (var stored in found)
                     {
                         WriteObject(Views.Of(stored.Definition, stored.Vault));
                     }

@@ -15,7 +15,9 @@ internal static class UserFiles
     {
         try
         {
-            string file = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider).Single();
+            string file = cmdlet.SessionState.Path
+                .GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider)
+                .Single();
             if (provider.Name != "FileSystem" || !File.Exists(file))
             {
                 throw new ItemNotFoundException(path);
@@ -23,7 +25,10 @@ internal static class UserFiles
 
             return file;
         }
-        catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or InvalidOperationException)
+        catch (Exception ex) when (ex is ItemNotFoundException
+                                       or System.Management.Automation.DriveNotFoundException
+                                       or ProviderNotFoundException
+                                       or InvalidOperationException)
         {
             throw new FhirSecurityException(errorId, FailureCategory.ObjectNotFound, notFound, path, ex);
         }

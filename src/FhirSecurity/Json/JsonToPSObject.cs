@@ -13,7 +13,10 @@ internal static class JsonToPSObject
     /// <summary>The type name every resource object carries, for format views and type checks.</summary>
     public const string ResourceTypeName = "FhirSecurity.Resource";
 
-    /// <summary>Converts a resource; its type names are <c>FhirSecurity.Resource#&lt;resourceType&gt;</c> and <c>FhirSecurity.Resource</c>.</summary>
+    /// <summary>
+    /// Converts a resource; its type names are <c>FhirSecurity.Resource#&lt;resourceType&gt;</c> and
+    /// <c>FhirSecurity.Resource</c>.
+    /// </summary>
     public static PSObject ConvertResource(string json)
     {
         using JsonDocument document = JsonDocument.Parse(json);
@@ -35,7 +38,9 @@ internal static class JsonToPSObject
         JsonValueKind.Object => ConvertObject(element),
         JsonValueKind.Array => element.EnumerateArray().Select(Convert).ToArray(),
         JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.TryGetInt64(out long whole) ? whole : element.TryGetDecimal(out decimal exact) ? exact : element.GetDouble(),
+        JsonValueKind.Number => element.TryGetInt64(out long whole) ? whole
+            : element.TryGetDecimal(out decimal exact) ? exact
+            : element.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,

@@ -86,7 +86,10 @@ internal static class PSObjectToJson
                     : throw new ArgumentException($"it holds the number {shown}, which JSON cannot hold."));
                 break;
             case DateTime dt:
-                writer.WriteStringValue(dt.ToString(dt.TimeOfDay == TimeSpan.Zero && dt.Kind == DateTimeKind.Unspecified ? "yyyy-MM-dd" : "yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture));
+                string format = dt.TimeOfDay == TimeSpan.Zero && dt.Kind == DateTimeKind.Unspecified
+                    ? "yyyy-MM-dd"
+                    : "yyyy-MM-ddTHH:mm:ssK";
+                writer.WriteStringValue(dt.ToString(format, CultureInfo.InvariantCulture));
                 break;
             case DateTimeOffset dto:
                 writer.WriteStringValue(dto.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));

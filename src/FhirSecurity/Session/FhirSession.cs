@@ -21,7 +21,9 @@ internal sealed class FhirSession
 
     /// <summary>The session of the runspace running the current pipeline.</summary>
     public static FhirSession Current
-        => s_sessions.GetValue(Runspace.DefaultRunspace ?? throw new InvalidOperationException("No runspace on this thread."), _ => new FhirSession());
+        => s_sessions.GetValue(
+            Runspace.DefaultRunspace ?? throw new InvalidOperationException("No runspace on this thread."),
+            _ => new FhirSession());
 
     /// <summary>True the first time it is asked for a connection in this session (to warn about Skip once).</summary>
     public bool FirstSkipWarning(string connection) => _skipWarned.TryAdd(connection, true);

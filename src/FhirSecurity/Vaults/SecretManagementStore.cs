@@ -47,7 +47,8 @@ internal sealed class SecretManagementStore : ISecretStore
         }
 
         return Invoke("Get-SecretInfo", parameters, vault)
-            .Select(s => new SecretEntry(Property<string>(s, "Name") ?? string.Empty, Property<string>(s, "VaultName") ?? string.Empty))
+            .Select(s => new SecretEntry(
+                Property<string>(s, "Name") ?? string.Empty, Property<string>(s, "VaultName") ?? string.Empty))
             .Where(s => s.Name.Length > 0)
             .ToArray();
     }
@@ -58,7 +59,8 @@ internal sealed class SecretManagementStore : ISecretStore
         Collection<PSObject> found;
         try
         {
-            found = Invoke("Get-Secret", new Hashtable { ["Name"] = name, ["Vault"] = vault, ["AsPlainText"] = true }, vault);
+            var parameters = new Hashtable { ["Name"] = name, ["Vault"] = vault, ["AsPlainText"] = true };
+            found = Invoke("Get-Secret", parameters, vault);
         }
         catch (SecretNotFoundSignal)
         {
@@ -73,13 +75,15 @@ internal sealed class SecretManagementStore : ISecretStore
             object other => throw new FhirSecurityException(
                 ErrorIds.DefinitionCorrupt,
                 FailureCategory.InvalidData,
-                $"The vault secret '{name}' in vault '{vault}' holds a {other.GetType().Name}, not a FhirSecurity definition (a JSON string). Remove or rename that secret, then recreate the definition.",
+                $"The vault secret '{name}' in vault '{vault}' holds a {other.GetType().Name}, not a FhirSecurity "
+                + "definition (a JSON string). Remove or rename that secret, then recreate the definition.",
                 name),
         };
     }
 
     /// <inheritdoc />
-    public void SetSecret(string name, string value, string vault, IReadOnlyDictionary<string, object> metadata, bool noClobber)
+    public void SetSecret(
+        string name, string value, string vault, IReadOnlyDictionary<string, object> metadata, bool noClobber)
     {
         var parameters = new Hashtable
         {
@@ -143,7 +147,8 @@ internal sealed class SecretManagementStore : ISecretStore
         string message = error.Exception?.Message ?? error.ToString();
         string where = vault is null ? "SecretManagement" : $"The vault '{vault}'";
 
-        if (error.Exception is CommandNotFoundException || id.StartsWith("CommandNotFoundException", StringComparison.Ordinal))
+        if (error.Exception is CommandNotFoundException
+            || id.StartsWith("CommandNotFoundException", StringComparison.Ordinal))
         {
             return NotInstalled(error.Exception);
         }
@@ -176,7 +181,9 @@ internal sealed class SecretManagementStore : ISecretStore
             return new FhirSecurityException(
                 ErrorIds.SecretVaultLocked,
                 FailureCategory.ResourceUnavailable,
-                $"{where} is locked and needs its password. Run Unlock-SecretStore (interactive), or in automation: Unlock-SecretStore -Password <SecureString> before this command, or configure the store with Set-SecretStoreConfiguration -Authentication None.",
+                $"{where} is locked and needs its password. Run Unlock-SecretStore (interactive), or in automation: "
+                + "Unlock-SecretStore -Password <SecureString> before this command, or configure the store with "
+                + "Set-SecretStoreConfiguration -Authentication None.",
                 vault,
                 error.Exception);
         }
@@ -186,7 +193,8 @@ internal sealed class SecretManagementStore : ISecretStore
             return new FhirSecurityException(
                 ErrorIds.SecretVaultNotFound,
                 FailureCategory.ObjectNotFound,
-                $"{where} is not registered. Check the name with Get-SecretVault, or register it with Register-SecretVault.",
+                $"{where} is not registered. Check the name with Get-SecretVault, or register it with "
+                + "Register-SecretVault.",
                 vault,
                 error.Exception);
         }
@@ -196,14 +204,17 @@ internal sealed class SecretManagementStore : ISecretStore
             return new FhirSecurityException(
                 ErrorIds.SecretVaultNoDefault,
                 FailureCategory.ResourceUnavailable,
-                "No vault was chosen and SecretManagement has no default vault. Pass -Vault, set $env:FHIRSECURITY_VAULT, or run Set-SecretVaultDefault.",
+                "No vault was chosen and SecretManagement has no default vault. Pass -Vault, set "
+                + "$env:FHIRSECURITY_VAULT, or run Set-SecretVaultDefault.",
                 vault,
                 error.Exception);
         }
 
         return new FhirSecurityException(
             ErrorIds.SecretVaultError,
-            command.StartsWith("Get", StringComparison.Ordinal) ? FailureCategory.ReadError : FailureCategory.WriteError,
+            command.StartsWith("Get", StringComparison.Ordinal)
+                ? FailureCategory.ReadError
+                : FailureCategory.WriteError,
             $"{where} failed in {command}: {message} ({id})",
             vault,
             error.Exception);
@@ -231,12 +242,16 @@ internal sealed class SecretManagementStore : ISecretStore
         => new(
             ErrorIds.SecretManagementNotInstalled,
             FailureCategory.NotInstalled,
-            $"FhirSecurity keeps its definitions in SecretManagement vaults, and the module {ModuleName} is not installed. Run: Install-Module {ModuleName}, Microsoft.PowerShell.SecretStore -Scope CurrentUser; then Register-SecretVault -Name FhirVault -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault.",
+            $"FhirSecurity keeps its definitions in SecretManagement vaults, and the module {ModuleName} is not "
+            + $"installed. Run: Install-Module {ModuleName}, Microsoft.PowerShell.SecretStore -Scope CurrentUser; then "
+            + "Register-SecretVault -Name FhirVault -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault.",
             ModuleName,
             inner);
 
     private static T? Property<T>(PSObject item, string name)
-        => item.Properties[name]?.Value is { } value && LanguagePrimitives.TryConvertTo(value, out T result) ? result : default;
+        => item.Properties[name]?.Value is { } value && LanguagePrimitives.TryConvertTo(value, out T result)
+            ? result
+            : default;
 
     /// <summary>Get-Secret's "not found", which for this store is an answer, not an error.</summary>
     private sealed class SecretNotFoundSignal : Exception;

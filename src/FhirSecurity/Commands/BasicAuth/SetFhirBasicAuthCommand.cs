@@ -35,7 +35,8 @@ public sealed class SetFhirBasicAuthCommand : SetDefinitionCommand
                 : new BasicAuthEdit { UserName = UserName, Password = SecureStrings.ToSecret(Password) };
             if (edit.IsEmpty)
             {
-                WriteWarning($"Nothing to change for Basic Auth definition '{Name}': pass -Password, -UserName or -Credential.");
+                WriteWarning(
+                    $"Nothing to change for Basic Auth definition '{Name}': pass -Password, -UserName or -Credential.");
                 return;
             }
 

@@ -22,7 +22,11 @@ internal static class CaBundleSource
             return CaBundle.Parse(pem ?? string.Empty, DateTimeOffset.UtcNow, "the -Pem text");
         }
 
-        string file = UserFiles.Resolve(cmdlet, path, ErrorIds.CaBundleFileNotFound, $"The CA bundle file '{path}' was not found. Give the path of a PEM file (one file, no wildcards).");
+        string file = UserFiles.Resolve(
+            cmdlet,
+            path,
+            ErrorIds.CaBundleFileNotFound,
+            $"The CA bundle file '{path}' was not found. Give the path of a PEM file (one file, no wildcards).");
         return CaBundle.Parse(File.ReadAllText(file), DateTimeOffset.UtcNow, $"'{file}'");
     }
 
@@ -53,7 +57,9 @@ internal static class CaBundleSource
             // Host information: shown in the console like Write-Host, kept out of the output pipeline.
             var message = new HostInformationMessage
             {
-                Message = $"CA bundle '{name}': {(certificate.IsRoot ? "root" : "intermediate")} '{certificate.Subject}', SHA-256 {certificate.Sha256Fingerprint}, expires {certificate.NotAfter:u}",
+                Message = $"CA bundle '{name}': {(certificate.IsRoot ? "root" : "intermediate")} "
+                    + $"'{certificate.Subject}', SHA-256 {certificate.Sha256Fingerprint}, "
+                    + $"expires {certificate.NotAfter:u}",
             };
             cmdlet.WriteInformation(message, ["PSHOST", "FhirSecurity"]);
         }

@@ -9,6 +9,11 @@ namespace FhirSecurity.Commands;
 public sealed class ConnectionNameCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName,
+        string parameterName,
+        string wordToComplete,
+        CommandAst commandAst,
+        IDictionary fakeBoundParameters)
         => NameCompletion.Definitions(DefinitionKind.Connection, wordToComplete, fakeBoundParameters);
 }

@@ -16,8 +16,12 @@ namespace FhirSecurity.Commands;
 /// </summary>
 internal static partial class NameCompletion
 {
-    /// <summary>Names of definitions of <paramref name="kind"/> in the vault the command line chose (-Vault, $env:FHIRSECURITY_VAULT, else every vault).</summary>
-    public static IEnumerable<CompletionResult> Definitions(DefinitionKind kind, string wordToComplete, IDictionary fakeBoundParameters)
+    /// <summary>
+    /// Names of definitions of <paramref name="kind"/> in the vault the command line chose (-Vault,
+    /// $env:FHIRSECURITY_VAULT, else every vault).
+    /// </summary>
+    public static IEnumerable<CompletionResult> Definitions(
+        DefinitionKind kind, string wordToComplete, IDictionary fakeBoundParameters)
         => Match(wordToComplete, $"{kind.Describe()} ", () =>
         {
             using var scope = DependencyLoadContext.EnterScope();
@@ -28,7 +32,8 @@ internal static partial class NameCompletion
             }
 
             return SecretManagementStore.Gated()
-                .GetSecretInfo(DefinitionName.ToSecretName(kind, string.Empty) + "*", string.IsNullOrEmpty(vault) ? null : vault)
+                .GetSecretInfo(
+                    DefinitionName.ToSecretName(kind, string.Empty) + "*", string.IsNullOrEmpty(vault) ? null : vault)
                 .Select(e => DefinitionName.FromSecretName(kind, e.Name))
                 .OfType<string>()
                 .ToArray();
@@ -41,13 +46,17 @@ internal static partial class NameCompletion
 
     /// <summary>The OAuth definitions this process holds tokens for.</summary>
     public static IEnumerable<CompletionResult> CachedOAuth(string wordToComplete)
-        => Match(wordToComplete, "tokens of OAuth definition ", () => TokenCache.Shared.Snapshot().Select(e => e.OAuth).ToArray());
+        => Match(
+            wordToComplete,
+            "tokens of OAuth definition ",
+            () => TokenCache.Shared.Snapshot().Select(e => e.OAuth).ToArray());
 
     /// <summary>
     /// The candidates that match what was typed (a prefix, wildcards allowed, any quotes ignored), sorted, each
     /// quoted when PowerShell would not read it back as one bare word.
     /// </summary>
-    internal static IEnumerable<CompletionResult> Match(string wordToComplete, string tooltipPrefix, Func<IReadOnlyList<string>> candidates)
+    internal static IEnumerable<CompletionResult> Match(
+        string wordToComplete, string tooltipPrefix, Func<IReadOnlyList<string>> candidates)
     {
         IReadOnlyList<string> names;
         try
@@ -67,7 +76,8 @@ internal static partial class NameCompletion
             .Where(name => name.Length > 0 && pattern.IsMatch(name))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Order(StringComparer.OrdinalIgnoreCase)
-            .Select(name => new CompletionResult(Quote(name, quote), name, CompletionResultType.ParameterValue, tooltipPrefix + name))
+            .Select(name => new CompletionResult(
+                Quote(name, quote), name, CompletionResultType.ParameterValue, tooltipPrefix + name))
             .ToArray();
     }
 
@@ -83,7 +93,9 @@ internal static partial class NameCompletion
         }
 
         return quote is '"' or '\u201C' or '\u201D'
-            ? "\"" + name.Replace("`", "``", StringComparison.Ordinal).Replace("\"", "`\"", StringComparison.Ordinal).Replace("$", "`$", StringComparison.Ordinal) + "\""
+            ? "\"" + name.Replace("`", "``", StringComparison.Ordinal)
+                .Replace("\"", "`\"", StringComparison.Ordinal)
+                .Replace("$", "`$", StringComparison.Ordinal) + "\""
             : "'" + System.Management.Automation.Language.CodeGeneration.EscapeSingleQuotedStringContent(name) + "'";
     }
 

@@ -26,7 +26,9 @@ public sealed class TestFhirConnectionCommand : FhirCommand
     [ValidateRange(1, ConnectionDefinition.MaxTimeoutSec)]
     public int? TimeoutSec { get; set; }
 
-    /// <summary>The largest difference between the server's clock and this machine's that passes (default 60).</summary>
+    /// <summary>
+    /// The largest difference between the server's clock and this machine's that passes (default 60).
+    /// </summary>
     [Parameter]
     [ValidateRange(1, 86400)]
     public int MaximumClockSkewSec { get; set; } = (int)ConnectionTestOptions.DefaultMaximumClockSkew.TotalSeconds;
@@ -71,7 +73,9 @@ public sealed class TestFhirConnectionCommand : FhirCommand
             + $" {resolved.Connection.BaseUri}, TLS {resolved.Transport.Mode}, {authentication}.");
         if (resolved.Connection.TlsValidation == TlsValidationMode.Skip)
         {
-            WriteWarning($"Connection '{resolved.Connection.Name}' skips TLS certificate validation: the TLS step shows what the server presents, but nothing is checked.");
+            WriteWarning(
+                $"Connection '{resolved.Connection.Name}' skips TLS certificate validation: the TLS step shows what "
+                + "the server presents, but nothing is checked.");
         }
 
         return resolved;

@@ -54,7 +54,11 @@ internal static class OAuthKeySource
             return null;
         }
 
-        string file = UserFiles.Resolve(cmdlet, path, ErrorIds.OAuthPrivateKeyFileNotFound, $"The private key file '{path}' was not found. Give the path of a PEM file (one file, no wildcards).");
+        string file = UserFiles.Resolve(
+            cmdlet,
+            path,
+            ErrorIds.OAuthPrivateKeyFileNotFound,
+            $"The private key file '{path}' was not found. Give the path of a PEM file (one file, no wildcards).");
         return ClientKey.Parse(new SecretValue(File.ReadAllText(file)), $"'{file}'", definitionName);
     }
 }

@@ -19,7 +19,8 @@ internal static class OAuthParameters
                 throw new FhirSecurityException(
                     ErrorIds.OAuthParameterInvalid,
                     FailureCategory.InvalidArgument,
-                    $"The extra parameter '{key}' has no value. Give every -ExtraParameter entry a value, e.g. @{{ audience = 'https://fhir.example.org' }}.",
+                    $"The extra parameter '{key}' has no value. Give every -ExtraParameter entry a value, "
+                    + "e.g. @{ audience = 'https://fhir.example.org' }.",
                     definitionName);
             }
 

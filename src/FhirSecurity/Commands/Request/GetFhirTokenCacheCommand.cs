@@ -3,7 +3,9 @@ using FhirSecurity.Core.Auth;
 
 namespace FhirSecurity.Commands;
 
-/// <summary>Shows the OAuth tokens this process holds: client, scopes, expiry and refresh time, never the token.</summary>
+/// <summary>
+/// Shows the OAuth tokens this process holds: client, scopes, expiry and refresh time, never the token.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "FhirTokenCache")]
 [OutputType(typeof(FhirTokenCacheEntry))]
 public sealed class GetFhirTokenCacheCommand : PSCmdlet
@@ -18,9 +20,20 @@ public sealed class GetFhirTokenCacheCommand : PSCmdlet
     protected override void EndProcessing()
     {
         var pattern = new WildcardPattern(OAuth, WildcardOptions.IgnoreCase);
-        foreach (TokenCacheEntryInfo e in TokenCache.Shared.Snapshot().Where(e => pattern.IsMatch(e.OAuth)).OrderBy(e => e.OAuth, StringComparer.OrdinalIgnoreCase))
+        foreach (TokenCacheEntryInfo e in TokenCache.Shared.Snapshot()
+                     .Where(e => pattern.IsMatch(e.OAuth))
+                     .OrderBy(e => e.OAuth, StringComparer.OrdinalIgnoreCase))
         {
-            WriteObject(new FhirTokenCacheEntry(e.OAuth, e.TokenUrl, e.ClientId, e.Scope, e.GrantedScope, e.IssuedAt, e.ExpiresAt, e.RefreshAfter, e.Fetches));
+            WriteObject(new FhirTokenCacheEntry(
+                oAuth: e.OAuth,
+                tokenUrl: e.TokenUrl,
+                clientId: e.ClientId,
+                scope: e.Scope,
+                grantedScope: e.GrantedScope,
+                issuedAt: e.IssuedAt,
+                expiresAt: e.ExpiresAt,
+                refreshAfter: e.RefreshAfter,
+                fetches: e.Fetches));
         }
     }
 }

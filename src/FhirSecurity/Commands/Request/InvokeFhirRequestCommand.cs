@@ -69,12 +69,17 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
     [ValidateRange(0, RetryPolicy.MaxRetryCount)]
     public int MaximumRetryCount { get; set; } = RetryPolicy.Default.MaximumRetryCount;
 
-    /// <summary>The first wait between attempts in seconds (default 1), doubled per retry, with jitter; a server's Retry-After wins.</summary>
+    /// <summary>
+    /// The first wait between attempts in seconds (default 1), doubled per retry, with jitter; a server's Retry-After
+    /// wins.
+    /// </summary>
     [Parameter]
     [ValidateRange(1, RetryPolicy.MaxIntervalSec)]
     public int RetryIntervalSec { get; set; } = (int)RetryPolicy.Default.Interval.TotalSeconds;
 
-    /// <summary>Also retry POST and PATCH. A create the server did but whose answer was lost is then done twice.</summary>
+    /// <summary>
+    /// Also retry POST and PATCH. A create the server did but whose answer was lost is then done twice.
+    /// </summary>
     [Parameter]
     public SwitchParameter RetryNonIdempotent { get; set; }
 
@@ -104,9 +109,12 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
 
             FhirResponse response = Send(connection, request);
             // A 401 from another origin (after a redirect) is not about this connection's credentials: none went there.
-            if (response.StatusCode == 401 && connection.Connection.HasAuthentication && FhirUris.SameOrigin(response.Uri, connection.Connection.BaseUri))
+            if (response.StatusCode == 401
+                && connection.Connection.HasAuthentication
+                && FhirUris.SameOrigin(response.Uri, connection.Connection.BaseUri))
             {
-                // The definition may have changed in the vault (a rotated secret); the refused token is already dropped.
+                // The definition may have changed in the vault (a rotated secret); the refused token is already
+                // dropped.
                 WriteVerbose("401 Unauthorized: reading the connection's definitions again and retrying once.");
                 connection = Resolve(forceReload: true);
                 response = Send(connection, request);
@@ -138,9 +146,13 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
                 + $" TLS {resolved.Transport.Mode}{certificate}, proxy {resolved.Transport.Proxy}.");
         }
 
-        if (resolved.Connection.TlsValidation == TlsValidationMode.Skip && session.FirstSkipWarning(resolved.Vault + "/" + resolved.Connection.Name))
+        if (resolved.Connection.TlsValidation == TlsValidationMode.Skip
+            && session.FirstSkipWarning(resolved.Vault + "/" + resolved.Connection.Name))
         {
-            WriteWarning($"Connection '{resolved.Connection.Name}' skips TLS certificate validation: anyone on the network path can read and change this traffic, credentials included. Use -TlsValidation CustomBundle with the server's CA instead.");
+            WriteWarning(
+                $"Connection '{resolved.Connection.Name}' skips TLS certificate validation: anyone on the network path "
+                + "can read and change this traffic, credentials included. Use -TlsValidation CustomBundle with the "
+                + "server's CA instead.");
         }
 
         return resolved;
@@ -184,14 +196,17 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
         throw new FhirSecurityException(
             ErrorIds.FhirPathInvalid,
             FailureCategory.InvalidArgument,
-            "Say what to call: -Path (e.g. Patient/123 or 'Patient?name=smith'), or -ResourceType with -Id, or pipe a resource with a resourceType.");
+            "Say what to call: -Path (e.g. Patient/123 or 'Patient?name=smith'), or -ResourceType with -Id, or pipe a "
+            + "resource with a resourceType.");
     }
 
     private IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? QueryPairs()
         => Query?.Cast<DictionaryEntry>().Select(entry => new KeyValuePair<string, IReadOnlyList<string>>(
             entry.Key.ToString()!,
             LanguagePrimitives.GetEnumerable(entry.Value) is { } many && entry.Value is not string
-                ? many.Cast<object?>().Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty).ToArray()
+                ? many.Cast<object?>()
+                    .Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty)
+                    .ToArray()
                 : [Convert.ToString(entry.Value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty]));
 
     private Dictionary<string, string> RequestHeaders(ResolvedConnection connection)
@@ -205,7 +220,8 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
                 throw new FhirSecurityException(
                     ErrorIds.FhirHeaderReserved,
                     FailureCategory.InvalidArgument,
-                    $"-Headers may not set Authorization: connection '{connection.Connection.Name}' decides the credentials (Set-FhirConnection -BasicAuth/-OAuth).");
+                    $"-Headers may not set Authorization: connection '{connection.Connection.Name}' decides the "
+                    + "credentials (Set-FhirConnection -BasicAuth/-OAuth).");
             }
 
             headers[name] = entry.Value?.ToString() ?? string.Empty;
@@ -245,7 +261,9 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
         string url = response.Uri == request.Uri
             ? request.Uri.ToString()
             : $"{request.Uri} (redirected to {UrlRedaction.Display(response.Uri)})";
-        WriteVerbose($"{request.Method} {url} -> {response.StatusCode} {response.ReasonPhrase} in {response.Elapsed.TotalMilliseconds:0} ms{attempts}{token}.");
+        WriteVerbose(
+            $"{request.Method} {url} -> {response.StatusCode} {response.ReasonPhrase} in "
+            + $"{response.Elapsed.TotalMilliseconds:0} ms{attempts}{token}.");
         return response;
     }
 
@@ -289,7 +307,8 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
             }
 
             page++;
-            progress.StatusDescription = $"{written} resource(s){(result.Total is { } total ? $" of {total}" : string.Empty)}, page {page}";
+            string of = result.Total is { } total ? $" of {total}" : string.Empty;
+            progress.StatusDescription = $"{written} resource(s){of}, page {page}";
             if (result.Total is { } known && known > 0)
             {
                 progress.PercentComplete = Math.Min(100, written * 100 / known);
