@@ -8,6 +8,9 @@ namespace FhirSecurity.Commands;
 /// </summary>
 public abstract class CaBundleWriteCommand : FhirCommand
 {
+    /// <summary>The parameter set of -Path, the default one of both cmdlets.</summary>
+    protected const string PathSet = CaBundleSource.PathSet;
+
     /// <summary>The bundle's name (letters, digits, hyphens).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(DefinitionNameCompleter))]

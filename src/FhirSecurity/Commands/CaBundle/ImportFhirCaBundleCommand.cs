@@ -6,8 +6,7 @@ namespace FhirSecurity.Commands;
 /// Imports a PEM bundle of CA certificates (roots and intermediates) into a vault, for connections that trust an
 /// internal CA. Private keys, non-CA certificates, expired certificates and empty bundles are refused.
 /// </summary>
-[Cmdlet(
-    VerbsData.Import, "FhirCaBundle", SupportsShouldProcess = true, DefaultParameterSetName = CaBundleSource.PathSet)]
+[Cmdlet(VerbsData.Import, "FhirCaBundle", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(FhirCaBundleInfo))]
 public sealed class ImportFhirCaBundleCommand : CaBundleWriteCommand
 {

@@ -3,8 +3,7 @@ using System.Management.Automation;
 namespace FhirSecurity.Commands;
 
 /// <summary>Replaces the certificates of a CA bundle (for example when the internal CA is renewed).</summary>
-[Cmdlet(
-    VerbsCommon.Set, "FhirCaBundle", SupportsShouldProcess = true, DefaultParameterSetName = CaBundleSource.PathSet)]
+[Cmdlet(VerbsCommon.Set, "FhirCaBundle", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(FhirCaBundleInfo))]
 public sealed class SetFhirCaBundleCommand : CaBundleWriteCommand
 {
