@@ -7,12 +7,18 @@ namespace FhirSecurity.Core.Auth;
 /// <param name="IssuedAt">When it was received.</param>
 /// <param name="ExpiresAt">When the server stops accepting it.</param>
 /// <param name="GrantedScope">The scope the server granted (null when it did not say).</param>
-public sealed record AccessToken(SecretValue Value, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string? GrantedScope)
+public sealed record AccessToken(
+    SecretValue Value,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset ExpiresAt,
+    string? GrantedScope)
 {
     /// <summary>The fraction of the lifetime after which a token is refreshed before use.</summary>
     public const double RefreshAt = 0.8;
 
-    /// <summary>Scopes that were requested and that the server's <c>scope</c> answer left out (empty when it said nothing).</summary>
+    /// <summary>
+    /// Scopes that were requested and that the server's <c>scope</c> answer left out (empty when it said nothing).
+    /// </summary>
     public IReadOnlyList<string> MissingScopes { get; init; } = [];
 
     /// <summary>The lifetime the server gave.</summary>

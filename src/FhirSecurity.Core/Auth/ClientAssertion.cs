@@ -25,10 +25,14 @@ public static class ClientAssertion
     /// </summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(4);
 
-    /// <summary>A new signed assertion for <paramref name="oauth"/> (a PrivateKeyJwt definition) at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// A new signed assertion for <paramref name="oauth"/> (a PrivateKeyJwt definition) at <paramref name="now"/>.
+    /// </summary>
     public static string Create(OAuthDefinition oauth, DateTimeOffset now)
     {
-        if (oauth.ClientAuthentication != OAuthClientAuthentication.PrivateKeyJwt || oauth.PrivateKey is null || oauth.Algorithm is not { } algorithm)
+        if (oauth.ClientAuthentication != OAuthClientAuthentication.PrivateKeyJwt
+            || oauth.PrivateKey is null
+            || oauth.Algorithm is not { } algorithm)
         {
             throw new ArgumentException("The definition does not use private_key_jwt.", nameof(oauth));
         }
@@ -55,7 +59,8 @@ public static class ClientAssertion
         }));
 
         string signingInput = header + "." + claims;
-        return signingInput + "." + Base64Url(Sign(Encoding.ASCII.GetBytes(signingInput), oauth.PrivateKey.Reveal(), algorithm));
+        return signingInput + "."
+            + Base64Url(Sign(Encoding.ASCII.GetBytes(signingInput), oauth.PrivateKey.Reveal(), algorithm));
     }
 
     /// <summary>Base64url without padding (RFC 7515 2).</summary>

@@ -66,22 +66,44 @@ public sealed class ClientKey
 
         if (otherLabels.Contains("ENCRYPTED PRIVATE KEY"))
         {
-            throw Fail(ErrorIds.OAuthPrivateKeyInvalid, FailureCategory.InvalidData, $"The private key in {source} is encrypted. Give it unencrypted (the vault protects it), e.g. openssl pkey -in key.pem -out plain.pem.", target);
+            throw Fail(
+                ErrorIds.OAuthPrivateKeyInvalid,
+                FailureCategory.InvalidData,
+                $"The private key in {source} is encrypted. Give it unencrypted (the vault protects it), e.g. openssl"
+                + " pkey -in key.pem -out plain.pem.",
+                target);
         }
 
         if (privateLabels.Count == 0)
         {
-            string? what = otherLabels.FirstOrDefault(l => l.Contains("CERTIFICATE", StringComparison.Ordinal)) is not null ? "a certificate"
-                : otherLabels.FirstOrDefault(l => l.Contains("PUBLIC KEY", StringComparison.Ordinal)) is not null ? "a public key"
+            string? what =
+                otherLabels.FirstOrDefault(l => l.Contains("CERTIFICATE", StringComparison.Ordinal)) is not null
+                    ? "a certificate"
+                : otherLabels.FirstOrDefault(l => l.Contains("PUBLIC KEY", StringComparison.Ordinal)) is not null
+                    ? "a public key"
                 : null;
             throw what is not null
-                ? Fail(ErrorIds.OAuthPrivateKeyNotPrivate, FailureCategory.InvalidArgument, $"{Capital(source)} holds {what}, not a private key. Give the PEM private key (-----BEGIN PRIVATE KEY-----) the public key or certificate was made from.", target)
-                : Fail(ErrorIds.OAuthPrivateKeyInvalid, FailureCategory.InvalidData, $"{Capital(source)} holds no PEM private key. Give a PEM file with one -----BEGIN PRIVATE KEY----- (PKCS#8), RSA PRIVATE KEY (PKCS#1) or EC PRIVATE KEY (SEC1) block.", target);
+                ? Fail(
+                    ErrorIds.OAuthPrivateKeyNotPrivate,
+                    FailureCategory.InvalidArgument,
+                    $"{Capital(source)} holds {what}, not a private key. Give the PEM private key (-----BEGIN PRIVATE"
+                    + " KEY-----) the public key or certificate was made from.",
+                    target)
+                : Fail(
+                    ErrorIds.OAuthPrivateKeyInvalid,
+                    FailureCategory.InvalidData,
+                    $"{Capital(source)} holds no PEM private key. Give a PEM file with one -----BEGIN PRIVATE KEY-----"
+                    + " (PKCS#8), RSA PRIVATE KEY (PKCS#1) or EC PRIVATE KEY (SEC1) block.",
+                    target);
         }
 
         if (privateLabels.Count > 1)
         {
-            throw Fail(ErrorIds.OAuthPrivateKeyInvalid, FailureCategory.InvalidData, $"{Capital(source)} holds {privateLabels.Count} private keys; give exactly one.", target);
+            throw Fail(
+                ErrorIds.OAuthPrivateKeyInvalid,
+                FailureCategory.InvalidData,
+                $"{Capital(source)} holds {privateLabels.Count} private keys; give exactly one.",
+                target);
         }
 
         string label0 = privateLabels[0];
@@ -95,34 +117,59 @@ public sealed class ClientKey
             return ec;
         }
 
-        throw Fail(ErrorIds.OAuthPrivateKeyInvalid, FailureCategory.InvalidData, $"The private key in {source} could not be read as an RSA or EC key (a damaged PEM block, or another key type such as Ed25519). Use an RSA (RS384) or EC P-384 (ES384) key.", target);
+        throw Fail(
+            ErrorIds.OAuthPrivateKeyInvalid,
+            FailureCategory.InvalidData,
+            $"The private key in {source} could not be read as an RSA or EC key (a damaged PEM block, or another key"
+            + " type such as Ed25519). Use an RSA (RS384) or EC P-384 (ES384) key.",
+            target);
     }
 
     /// <summary>
-    /// Checks that the key can sign with <paramref name="algorithm"/>: RSA of at least <see cref="MinimumRsaBits"/> bits
-    /// for RS384; an EC key on P-384 for ES384. JWS defines ES384 as P-384 with SHA-384 (RFC 7518 3.4), so other
-    /// curves are refused rather than signed with a curve the server would not expect.
+    /// Checks that the key can sign with <paramref name="algorithm"/>: RSA of at least
+    /// <see cref="MinimumRsaBits"/> bits for RS384; an EC key on P-384 for ES384. JWS defines ES384 as P-384 with
+    /// SHA-384 (RFC 7518 3.4), so other curves are refused rather than signed with a curve the server would not expect.
     /// </summary>
     public void CheckAlgorithm(JwtSigningAlgorithm algorithm, string? target)
     {
         if (algorithm == JwtSigningAlgorithm.RS384 && !IsRsa)
         {
-            throw Fail(ErrorIds.OAuthPrivateKeyAlgorithmMismatch, FailureCategory.InvalidArgument, $"RS384 needs an RSA key, and this is an {Description} key. Use -Algorithm ES384 for an EC P-384 key, or give an RSA key.", target);
+            throw Fail(
+                ErrorIds.OAuthPrivateKeyAlgorithmMismatch,
+                FailureCategory.InvalidArgument,
+                $"RS384 needs an RSA key, and this is an {Description} key. Use -Algorithm ES384 for an EC P-384 key,"
+                + " or give an RSA key.",
+                target);
         }
 
         if (algorithm == JwtSigningAlgorithm.ES384 && IsRsa)
         {
-            throw Fail(ErrorIds.OAuthPrivateKeyAlgorithmMismatch, FailureCategory.InvalidArgument, $"ES384 needs an EC P-384 key, and this is an {Description} key. Use -Algorithm RS384 for an RSA key, or give an EC P-384 key.", target);
+            throw Fail(
+                ErrorIds.OAuthPrivateKeyAlgorithmMismatch,
+                FailureCategory.InvalidArgument,
+                $"ES384 needs an EC P-384 key, and this is an {Description} key. Use -Algorithm RS384 for an RSA key,"
+                + " or give an EC P-384 key.",
+                target);
         }
 
         if (IsRsa && KeySize < MinimumRsaBits)
         {
-            throw Fail(ErrorIds.OAuthPrivateKeyTooWeak, FailureCategory.SecurityError, $"The RSA key has {KeySize} bits; RS384 needs at least {MinimumRsaBits} (3072 or more recommended). Make a new key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out key.pem.", target);
+            throw Fail(
+                ErrorIds.OAuthPrivateKeyTooWeak,
+                FailureCategory.SecurityError,
+                $"The RSA key has {KeySize} bits; RS384 needs at least {MinimumRsaBits} (3072 or more recommended)."
+                + " Make a new key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out key.pem.",
+                target);
         }
 
         if (!IsRsa && Curve != "P-384")
         {
-            throw Fail(ErrorIds.OAuthPrivateKeyCurveUnsupported, FailureCategory.InvalidArgument, $"The EC key is on curve {Curve}; ES384 is defined on P-384 only. Make a P-384 key: openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out key.pem.", target);
+            throw Fail(
+                ErrorIds.OAuthPrivateKeyCurveUnsupported,
+                FailureCategory.InvalidArgument,
+                $"The EC key is on curve {Curve}; ES384 is defined on P-384 only. Make a P-384 key: openssl genpkey"
+                + " -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out key.pem.",
+                target);
         }
     }
 
@@ -165,9 +212,11 @@ public sealed class ClientKey
         _ => oid.FriendlyName ?? oid.Value ?? "unknown",
     };
 
-    private static bool IsPrivateKeyLabel(string label) => label is "PRIVATE KEY" or "RSA PRIVATE KEY" or "EC PRIVATE KEY";
+    private static bool IsPrivateKeyLabel(string label)
+        => label is "PRIVATE KEY" or "RSA PRIVATE KEY" or "EC PRIVATE KEY";
 
     private static string Capital(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
-    private static FhirSecurityException Fail(string id, FailureCategory category, string message, string? target) => new(id, category, message, target);
+    private static FhirSecurityException Fail(string id, FailureCategory category, string message, string? target)
+        => new(id, category, message, target);
 }

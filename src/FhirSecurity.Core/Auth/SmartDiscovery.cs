@@ -18,12 +18,16 @@ public static class SmartDiscovery
     /// <summary>The discovery document's URL for <paramref name="fhirBase"/> (which must be absolute https).</summary>
     public static Uri ConfigurationUri(Uri fhirBase)
     {
-        if (!fhirBase.IsAbsoluteUri || fhirBase.Scheme != Uri.UriSchemeHttps || !string.IsNullOrEmpty(fhirBase.Query) || !string.IsNullOrEmpty(fhirBase.Fragment))
+        if (!fhirBase.IsAbsoluteUri
+            || fhirBase.Scheme != Uri.UriSchemeHttps
+            || !string.IsNullOrEmpty(fhirBase.Query)
+            || !string.IsNullOrEmpty(fhirBase.Fragment))
         {
             throw new FhirSecurityException(
                 ErrorIds.OAuthDiscoveryBaseUriInvalid,
                 FailureCategory.InvalidArgument,
-                $"The FHIR base URL '{fhirBase}' must be an absolute https:// URL without query or fragment: the token endpoint it names receives the client's credentials.",
+                $"The FHIR base URL '{fhirBase}' must be an absolute https:// URL without query or fragment: the token"
+                + " endpoint it names receives the client's credentials.",
                 fhirBase);
         }
 
@@ -31,7 +35,9 @@ public static class SmartDiscovery
         return new Uri((text.EndsWith('/') ? text : text + "/") + WellKnownPath);
     }
 
-    /// <summary>Reads the discovery document of <paramref name="fhirBase"/> within <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Reads the discovery document of <paramref name="fhirBase"/> within <paramref name="timeout"/>.
+    /// </summary>
     public static async Task<SmartConfiguration> DiscoverAsync(
         Uri fhirBase, HttpClient http, TransportPolicy tls, TimeSpan timeout, CancellationToken cancellation)
     {
@@ -93,32 +99,60 @@ public static class SmartDiscovery
         }
         catch (JsonException)
         {
-            throw Invalid(ErrorIds.OAuthDiscoveryResponseInvalid, FailureCategory.InvalidData, $"{source} did not answer with JSON. Check that the FHIR base URL is right, or give the token URL with -TokenUrl.", source);
+            throw Invalid(
+                ErrorIds.OAuthDiscoveryResponseInvalid,
+                FailureCategory.InvalidData,
+                $"{source} did not answer with JSON. Check that the FHIR base URL is right, or give the token URL with"
+                + " -TokenUrl.",
+                source);
         }
 
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw Invalid(ErrorIds.OAuthDiscoveryResponseInvalid, FailureCategory.InvalidData, $"{source} answered with JSON that is not an object. Check that the FHIR base URL is right, or give the token URL with -TokenUrl.", source);
+            throw Invalid(
+                ErrorIds.OAuthDiscoveryResponseInvalid,
+                FailureCategory.InvalidData,
+                $"{source} answered with JSON that is not an object. Check that the FHIR base URL is right, or give the"
+                + " token URL with -TokenUrl.",
+                source);
         }
 
-        if (!root.TryGetProperty("token_endpoint", out JsonElement endpoint) || endpoint.ValueKind != JsonValueKind.String
+        if (!root.TryGetProperty("token_endpoint", out JsonElement endpoint)
+            || endpoint.ValueKind != JsonValueKind.String
             || !Uri.TryCreate(endpoint.GetString(), UriKind.Absolute, out Uri? tokenEndpoint))
         {
-            throw Invalid(ErrorIds.OAuthDiscoveryTokenEndpointMissing, FailureCategory.InvalidData, $"{source} names no token_endpoint (or not as an absolute URL). Give the token URL with -TokenUrl.", source);
+            throw Invalid(
+                ErrorIds.OAuthDiscoveryTokenEndpointMissing,
+                FailureCategory.InvalidData,
+                $"{source} names no token_endpoint (or not as an absolute URL). Give the token URL with -TokenUrl.",
+                source);
         }
 
         if (tokenEndpoint.Scheme != Uri.UriSchemeHttps)
         {
-            throw Invalid(ErrorIds.OAuthDiscoveryTokenEndpointInsecure, FailureCategory.SecurityError, $"{source} names the token endpoint {tokenEndpoint}, which is not https://: the client's credentials would go over it unencrypted. Nothing was saved.", source);
+            throw Invalid(
+                ErrorIds.OAuthDiscoveryTokenEndpointInsecure,
+                FailureCategory.SecurityError,
+                $"{source} names the token endpoint {tokenEndpoint}, which is not https://: the client's credentials"
+                + " would go over it unencrypted. Nothing was saved.",
+                source);
         }
 
-        return new SmartConfiguration(source, tokenEndpoint, Strings(root, "token_endpoint_auth_methods_supported"), Strings(root, "token_endpoint_auth_signing_alg_values_supported"));
+        return new SmartConfiguration(
+            source,
+            tokenEndpoint,
+            Strings(root, "token_endpoint_auth_methods_supported"),
+            Strings(root, "token_endpoint_auth_signing_alg_values_supported"));
     }
 
     private static IReadOnlyList<string>? Strings(JsonElement root, string name)
         => root.TryGetProperty(name, out JsonElement list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray()
+            ? list.EnumerateArray()
+                .Where(e => e.ValueKind == JsonValueKind.String)
+                .Select(e => e.GetString()!)
+                .ToArray()
             : null;
 
-    private static FhirSecurityException Invalid(string id, FailureCategory category, string message, Uri source) => new(id, category, message, source);
+    private static FhirSecurityException Invalid(string id, FailureCategory category, string message, Uri source)
+        => new(id, category, message, source);
 }

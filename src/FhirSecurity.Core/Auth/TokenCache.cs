@@ -32,7 +32,10 @@ public sealed class TokenCache
             .Append(oauth.ClientId).Append('\n')
             .Append(oauth.ClientAuthentication).Append('\n')
             .Append(string.Join(' ', oauth.Scopes)).Append('\n')
-            .Append(string.Join('&', oauth.ExtraParameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value))).Append('\n')
+            .Append(string.Join(
+                '&',
+                oauth.ExtraParameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)))
+            .Append('\n')
             .Append(oauth.ClientSecret?.Fingerprint() ?? "-").Append('\n')
             .Append(oauth.PrivateKey?.Fingerprint() ?? "-").Append('\n')
             .Append(oauth.Algorithm?.ToString() ?? "-").Append('\n')
@@ -48,7 +51,11 @@ public sealed class TokenCache
     /// A token for <paramref name="key"/>: the cached one while fresh, else one from <paramref name="fetch"/>,
     /// requested once however many callers ask at the same time.
     /// </summary>
-    public async Task<(AccessToken Token, TokenSource Source)> GetAsync(string key, OAuthDefinition oauth, Func<CancellationToken, Task<AccessToken>> fetch, CancellationToken cancellation)
+    public async Task<(AccessToken Token, TokenSource Source)> GetAsync(
+        string key,
+        OAuthDefinition oauth,
+        Func<CancellationToken, Task<AccessToken>> fetch,
+        CancellationToken cancellation)
     {
         Entry entry = _entries.GetOrAdd(key, _ => new Entry(oauth));
         if (entry.Token is { } cached && cached.IsFresh(_clock.GetUtcNow()))

@@ -18,7 +18,9 @@ namespace FhirSecurity.Core.Auth;
 /// </summary>
 public static class TokenClient
 {
-    /// <summary>The lifetime assumed when the server omits <c>expires_in</c> (RFC 6749 5.1 makes it optional).</summary>
+    /// <summary>
+    /// The lifetime assumed when the server omits <c>expires_in</c> (RFC 6749 5.1 makes it optional).
+    /// </summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(5);
 
     /// <summary>
@@ -77,13 +79,18 @@ public static class TokenClient
 
     private static HttpRequestMessage NewRequest(OAuthDefinition oauth, string? assertion)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, oauth.TokenUrl) { Content = new FormUrlEncodedContent(Form(oauth, assertion)) };
+        var request = new HttpRequestMessage(HttpMethod.Post, oauth.TokenUrl)
+        {
+            Content = new FormUrlEncodedContent(Form(oauth, assertion)),
+        };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (oauth.ClientAuthentication == OAuthClientAuthentication.ClientSecretBasic)
         {
             // RFC 6749 2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded.
-            string pair = WebUtility.UrlEncode(oauth.ClientId) + ":" + WebUtility.UrlEncode(oauth.ClientSecret!.Reveal());
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
+            string pair = WebUtility.UrlEncode(oauth.ClientId) + ":"
+                + WebUtility.UrlEncode(oauth.ClientSecret!.Reveal());
+            request.Headers.Authorization =
+                new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
         }
 
         return request;
@@ -136,7 +143,8 @@ public static class TokenClient
         }
 
         if (root.TryGetProperty("token_type", out JsonElement type)
-            && (type.ValueKind != JsonValueKind.String || !string.Equals(type.GetString(), "Bearer", StringComparison.OrdinalIgnoreCase)))
+            && (type.ValueKind != JsonValueKind.String
+                || !string.Equals(type.GetString(), "Bearer", StringComparison.OrdinalIgnoreCase)))
         {
             throw Invalid(oauth, $"the token type is '{type}', and only Bearer tokens are supported");
         }
@@ -148,13 +156,18 @@ public static class TokenClient
             double seconds = expires.ValueKind switch
             {
                 JsonValueKind.Number => expires.GetDouble(),
-                JsonValueKind.String when double.TryParse(expires.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) => parsed,
+                JsonValueKind.String when double.TryParse(
+                    expires.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed)
+                    => parsed,
                 _ => throw Invalid(oauth, "expires_in is not a number"),
             };
             lifetime = TimeSpan.FromSeconds(Math.Max(0, seconds));
         }
 
-        string? scope = root.TryGetProperty("scope", out JsonElement granted) && granted.ValueKind == JsonValueKind.String ? granted.GetString() : null;
+        string? scope =
+            root.TryGetProperty("scope", out JsonElement granted) && granted.ValueKind == JsonValueKind.String
+                ? granted.GetString()
+                : null;
         return new AccessToken(new SecretValue(token.GetString()!), receivedAt, receivedAt + lifetime, scope)
         {
             MissingScopes = MissingScopes(oauth.Scopes, scope),
@@ -174,7 +187,8 @@ public static class TokenClient
             return [];
         }
 
-        var granted = new HashSet<string>(scope.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+        var granted = new HashSet<string>(
+            scope.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
         return requested.Where(s => !granted.Contains(s)).Distinct(StringComparer.Ordinal).ToArray();
     }
 
@@ -192,8 +206,14 @@ public static class TokenClient
             json = true;
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
-                error = document.RootElement.TryGetProperty("error", out JsonElement e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
-                description = document.RootElement.TryGetProperty("error_description", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+                error = document.RootElement.TryGetProperty("error", out JsonElement e)
+                    && e.ValueKind == JsonValueKind.String
+                        ? e.GetString()
+                        : null;
+                description = document.RootElement.TryGetProperty("error_description", out JsonElement d)
+                    && d.ValueKind == JsonValueKind.String
+                        ? d.GetString()
+                        : null;
             }
         }
         catch (JsonException)
@@ -204,10 +224,13 @@ public static class TokenClient
         string advice = error switch
         {
             "invalid_client" when oauth.ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt
-                => "Check the client id, the key id (-KeyId) and that the server has the public key of this private key registered under it, the algorithm, and this machine's clock.",
-            "invalid_client" => "Check the client id and secret (Set-FhirOAuth -ClientSecret) and the client authentication method.",
+                => "Check the client id, the key id (-KeyId) and that the server has the public key of this private key"
+                    + " registered under it, the algorithm, and this machine's clock.",
+            "invalid_client"
+                => "Check the client id and secret (Set-FhirOAuth -ClientSecret) and the client authentication method.",
             "invalid_scope" => "Ask for scopes the client is allowed (Set-FhirOAuth -Scope).",
-            "unauthorized_client" => "The client may not use the client-credentials grant; ask the server's maintainers.",
+            "unauthorized_client"
+                => "The client may not use the client-credentials grant; ask the server's maintainers.",
             _ => "See the token endpoint's answer above.",
         };
         // Not JSON: a page from a front or gateway, which says in a line what it refused.
@@ -236,10 +259,12 @@ public static class TokenClient
         => new(
             ErrorIds.OAuthTokenResponseInvalid,
             FailureCategory.ProtocolError,
-            $"The token endpoint {oauth.TokenUrl} answered OAuth definition '{oauth.Name}' with an unusable token response: {why}. Check that the token URL is the OAuth token endpoint.",
+            $"The token endpoint {oauth.TokenUrl} answered OAuth definition '{oauth.Name}' with an unusable token"
+            + $" response: {why}. Check that the token URL is the OAuth token endpoint.",
             oauth.Name);
 
-    // A server that echoes what it received must not make the secret or the assertion (or its signature) appear in an error.
+    // A server that echoes what it received must not make the secret or the assertion (or its signature)
+    // appear in an error.
     private static string Scrub(string text, OAuthDefinition oauth, string? assertion)
     {
         foreach (string? secret in Secrets(oauth, assertion))

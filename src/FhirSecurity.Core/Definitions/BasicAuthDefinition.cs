@@ -24,7 +24,8 @@ public sealed record BasicAuthDefinition : Definition
             throw new FhirSecurityException(
                 ErrorIds.BasicAuthUserNameInvalid,
                 FailureCategory.InvalidArgument,
-                "The user name of a Basic Auth definition must not be empty and must not contain a colon (RFC 7617). Pass a credential whose UserName is the account the server's maintainers gave you.",
+                "The user name of a Basic Auth definition must not be empty and must not contain a colon (RFC 7617)."
+                + " Pass a credential whose UserName is the account the server's maintainers gave you.",
                 Name);
         }
     }

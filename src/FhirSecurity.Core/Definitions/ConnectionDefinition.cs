@@ -4,7 +4,9 @@ using FhirSecurity.Core.Tls;
 
 namespace FhirSecurity.Core.Definitions;
 
-/// <summary>A FHIR server: its base URL, at most one way to authenticate, and how to validate its TLS certificate.</summary>
+/// <summary>
+/// A FHIR server: its base URL, at most one way to authenticate, and how to validate its TLS certificate.
+/// </summary>
 public sealed record ConnectionDefinition : Definition
 {
     /// <summary>The timeout when none is given.</summary>
@@ -28,7 +30,9 @@ public sealed record ConnectionDefinition : Definition
     /// <summary>The CA bundle for <see cref="TlsValidationMode.CustomBundle"/>.</summary>
     public string? CaBundle { get; init; }
 
-    /// <summary>The oldest TLS version negotiated (TLS 1.2 unless raised to 1.3); nothing older is ever offered.</summary>
+    /// <summary>
+    /// The oldest TLS version negotiated (TLS 1.2 unless raised to 1.3); nothing older is ever offered.
+    /// </summary>
     public TlsVersion MinimumTlsVersion { get; init; } = TlsVersion.Tls12;
 
     /// <summary>Whether the server's certificate chain is checked for revocation.</summary>
@@ -88,14 +92,21 @@ public sealed record ConnectionDefinition : Definition
     {
         DefinitionName.Validate(Name, Kind);
         if (!BaseUri.IsAbsoluteUri || (BaseUri.Scheme != Uri.UriSchemeHttps && BaseUri.Scheme != Uri.UriSchemeHttp)
-            || !string.IsNullOrEmpty(BaseUri.Query) || !string.IsNullOrEmpty(BaseUri.Fragment) || !string.IsNullOrEmpty(BaseUri.UserInfo))
+            || !string.IsNullOrEmpty(BaseUri.Query)
+            || !string.IsNullOrEmpty(BaseUri.Fragment)
+            || !string.IsNullOrEmpty(BaseUri.UserInfo))
         {
-            throw Invalid(ErrorIds.ConnectionBaseUriInvalid, $"The base URI '{BaseUri}' must be an absolute https:// (or http://) URL without query, fragment or user info, e.g. https://fhir.example.org/r4/.");
+            throw Invalid(
+                ErrorIds.ConnectionBaseUriInvalid,
+                $"The base URI '{BaseUri}' must be an absolute https:// (or http://) URL without query, fragment or"
+                + " user info, e.g. https://fhir.example.org/r4/.");
         }
 
         if (BasicAuth is not null && OAuth is not null)
         {
-            throw Invalid(ErrorIds.ConnectionAuthenticationConflict, "A connection uses Basic Auth or OAuth, not both: HTTP has one Authorization header. Choose one.");
+            throw Invalid(
+                ErrorIds.ConnectionAuthenticationConflict,
+                "A connection uses Basic Auth or OAuth, not both: HTTP has one Authorization header. Choose one.");
         }
 
         if (BasicAuth is not null)
@@ -129,7 +140,9 @@ public sealed record ConnectionDefinition : Definition
 
         if (TimeoutSec is < 1 or > MaxTimeoutSec)
         {
-            throw Invalid(ErrorIds.ConnectionTimeoutInvalid, $"The timeout must be between 1 and {MaxTimeoutSec} seconds.");
+            throw Invalid(
+                ErrorIds.ConnectionTimeoutInvalid,
+                $"The timeout must be between 1 and {MaxTimeoutSec} seconds.");
         }
 
         Proxy.Validate(Name);
@@ -139,7 +152,8 @@ public sealed record ConnectionDefinition : Definition
             throw new FhirSecurityException(
                 ErrorIds.ConnectionUnencryptedAuthentication,
                 FailureCategory.SecurityError,
-                $"The base URI '{BaseUri}' is plain http://, so credentials would travel unencrypted. Use https://, or pass -AllowUnencryptedAuthentication if this is a deliberate test setup.",
+                $"The base URI '{BaseUri}' is plain http://, so credentials would travel unencrypted. Use https://, or"
+                + " pass -AllowUnencryptedAuthentication if this is a deliberate test setup.",
                 Name);
         }
     }

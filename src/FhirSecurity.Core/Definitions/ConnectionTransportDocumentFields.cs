@@ -45,7 +45,9 @@ internal static class ConnectionTransportDocumentFields
             null or nameof(ProxyMode.System) => ProxySettings.System,
             nameof(ProxyMode.None) => ProxySettings.None,
             nameof(ProxyMode.Explicit) => ProxySettings.Explicit(
-                Uri.TryCreate(uri, UriKind.Absolute, out Uri? address) ? address : throw reader.Fail("the field 'proxyUri' is missing or not an absolute URI"),
+                Uri.TryCreate(uri, UriKind.Absolute, out Uri? address)
+                    ? address
+                    : throw reader.Fail("the field 'proxyUri' is missing or not an absolute URI"),
                 user,
                 user is null ? null : new SecretValue(password ?? string.Empty)),
             _ => throw reader.Unknown($"the proxy mode '{mode}'"),

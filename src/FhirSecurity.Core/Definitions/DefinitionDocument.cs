@@ -52,7 +52,9 @@ public static class DefinitionDocument
                 ConnectionTransportDocumentFields.Write(root, connection);
                 break;
             default:
-                throw new ArgumentException($"Unknown definition type {definition.GetType().Name}.", nameof(definition));
+                throw new ArgumentException(
+                    $"Unknown definition type {definition.GetType().Name}.",
+                    nameof(definition));
         }
 
         return root.ToJsonString();
@@ -83,7 +85,8 @@ public static class DefinitionDocument
             throw new FhirSecurityException(
                 ErrorIds.DefinitionSchemaUnsupported,
                 FailureCategory.InvalidData,
-                $"The secret '{secretName}' was written by a newer FhirSecurity (schema {version}; this version reads up to {SchemaVersion}). Update the module: Update-Module FhirSecurity.",
+                $"The secret '{secretName}' was written by a newer FhirSecurity (schema {version}; this version reads"
+                + $" up to {SchemaVersion}). Update the module: Update-Module FhirSecurity.",
                 secretName);
         }
 

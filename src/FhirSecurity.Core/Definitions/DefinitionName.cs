@@ -21,7 +21,9 @@ public static partial class DefinitionName
     [GeneratedRegex("^[A-Za-z0-9*?-]+$")]
     private static partial Regex WildcardPattern();
 
-    /// <summary>Throws <c>InvalidDefinitionName</c> unless <paramref name="name"/> is a valid definition name.</summary>
+    /// <summary>
+    /// Throws <c>InvalidDefinitionName</c> unless <paramref name="name"/> is a valid definition name.
+    /// </summary>
     public static void Validate(string? name, DefinitionKind kind)
     {
         if (string.IsNullOrEmpty(name) || name.Length > MaxLength || !NamePattern().IsMatch(name))
@@ -29,7 +31,9 @@ public static partial class DefinitionName
             throw new FhirSecurityException(
                 ErrorIds.InvalidDefinitionName,
                 FailureCategory.InvalidArgument,
-                $"'{name}' is not a valid name for a {kind.Describe()}. Use 1 to {MaxLength} letters, digits and hyphens, starting and ending with a letter or digit, so that every vault (Azure Key Vault included) can store it.",
+                $"'{name}' is not a valid name for a {kind.Describe()}. Use 1 to {MaxLength} letters, digits and"
+                + " hyphens, starting and ending with a letter or digit, so that every vault (Azure Key Vault included)"
+                + " can store it.",
                 name);
         }
     }
@@ -48,7 +52,8 @@ public static partial class DefinitionName
             throw new FhirSecurityException(
                 ErrorIds.InvalidDefinitionName,
                 FailureCategory.InvalidArgument,
-                $"'{pattern}' cannot match any {kind.Describe()} name: names hold only letters, digits and hyphens, and patterns may add * and ?.",
+                $"'{pattern}' cannot match any {kind.Describe()} name: names hold only letters, digits and hyphens, and"
+                + " patterns may add * and ?.",
                 pattern);
         }
 

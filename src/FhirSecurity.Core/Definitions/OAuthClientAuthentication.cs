@@ -10,8 +10,9 @@ public enum OAuthClientAuthentication
     ClientSecretPost,
 
     /// <summary>
-    /// A JWT signed with the client's private key (<c>private_key_jwt</c>, RFC 7523; SMART Backend Services). Documents
-    /// carry the method as a string, so a reader that does not know a method refuses the document instead of misreading it.
+    /// A JWT signed with the client's private key (<c>private_key_jwt</c>, RFC 7523; SMART Backend Services).
+    /// Documents carry the method as a string, so a reader that does not know a method refuses the document instead
+    /// of misreading it.
     /// </summary>
     PrivateKeyJwt,
 }

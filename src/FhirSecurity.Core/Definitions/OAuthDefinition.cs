@@ -8,10 +8,11 @@ namespace FhirSecurity.Core.Definitions;
 public sealed record OAuthDefinition : Definition
 {
     /// <summary>Form fields the module sets itself; an extra parameter may not replace them.</summary>
-    public static readonly IReadOnlySet<string> ReservedParameters = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        "grant_type", "client_id", "client_secret", "scope", "client_assertion", "client_assertion_type",
-    };
+    public static readonly IReadOnlySet<string> ReservedParameters =
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "grant_type", "client_id", "client_secret", "scope", "client_assertion", "client_assertion_type",
+        };
 
     /// <summary>The token endpoint (HTTPS).</summary>
     public required Uri TokenUrl { get; init; }
@@ -22,7 +23,9 @@ public sealed record OAuthDefinition : Definition
     /// <summary>How the client authenticates to the token endpoint.</summary>
     public OAuthClientAuthentication ClientAuthentication { get; init; } = OAuthClientAuthentication.ClientSecretBasic;
 
-    /// <summary>The client secret (the secret methods); null for <see cref="OAuthClientAuthentication.PrivateKeyJwt"/>.</summary>
+    /// <summary>
+    /// The client secret (the secret methods); null for <see cref="OAuthClientAuthentication.PrivateKeyJwt"/>.
+    /// </summary>
     public SecretValue? ClientSecret { get; init; }
 
     /// <summary>The PEM private key that signs client assertions (PrivateKeyJwt only).</summary>
@@ -34,10 +37,14 @@ public sealed record OAuthDefinition : Definition
     /// <summary>The key id (<c>kid</c>) the server knows the public key by (PrivateKeyJwt only).</summary>
     public string? KeyId { get; init; }
 
-    /// <summary>Where the server can fetch the client's JWKS (<c>jku</c> header; optional, PrivateKeyJwt only).</summary>
+    /// <summary>
+    /// Where the server can fetch the client's JWKS (<c>jku</c> header; optional, PrivateKeyJwt only).
+    /// </summary>
     public Uri? JwksUrl { get; init; }
 
-    /// <summary>The FHIR base URL the token URL was discovered from (informational; null when it was given directly).</summary>
+    /// <summary>
+    /// The FHIR base URL the token URL was discovered from (informational; null when it was given directly).
+    /// </summary>
     public Uri? DiscoveredFrom { get; init; }
 
     /// <summary>Scopes to request, e.g. <c>system/Patient.rs</c>. Empty: the server's default.</summary>
@@ -55,7 +62,10 @@ public sealed record OAuthDefinition : Definition
         DefinitionName.Validate(Name, Kind);
         if (!TokenUrl.IsAbsoluteUri || TokenUrl.Scheme != Uri.UriSchemeHttps)
         {
-            throw Invalid(ErrorIds.OAuthTokenUrlInvalid, $"The token URL '{TokenUrl}' must be an absolute https:// URL: the client's credentials are sent to it.");
+            throw Invalid(
+                ErrorIds.OAuthTokenUrlInvalid,
+                $"The token URL '{TokenUrl}' must be an absolute https:// URL: the client's credentials are sent to"
+                + " it.");
         }
 
         if (string.IsNullOrWhiteSpace(ClientId))
@@ -71,12 +81,18 @@ public sealed record OAuthDefinition : Definition
         {
             if (PrivateKey is not null || Algorithm is not null || KeyId is not null || JwksUrl is not null)
             {
-                throw Invalid(ErrorIds.OAuthClientCredentialConflict, $"{ClientAuthentication} authenticates with a client secret, so a private key, -Algorithm, -KeyId or -JwksUrl cannot go with it. Use -ClientAuthentication PrivateKeyJwt for a key, or leave the key settings out.");
+                throw Invalid(
+                    ErrorIds.OAuthClientCredentialConflict,
+                    $"{ClientAuthentication} authenticates with a client secret, so a private key, -Algorithm, -KeyId"
+                    + " or -JwksUrl cannot go with it. Use -ClientAuthentication PrivateKeyJwt for a key, or leave the"
+                    + " key settings out.");
             }
 
             if (ClientSecret is null || ClientSecret.IsEmpty)
             {
-                throw Invalid(ErrorIds.OAuthClientSecretMissing, $"{ClientAuthentication} needs a client secret. Pass -ClientSecret.");
+                throw Invalid(
+                    ErrorIds.OAuthClientSecretMissing,
+                    $"{ClientAuthentication} needs a client secret. Pass -ClientSecret.");
             }
         }
 
@@ -84,7 +100,9 @@ public sealed record OAuthDefinition : Definition
         {
             if (string.IsNullOrWhiteSpace(scope) || scope.Any(char.IsWhiteSpace))
             {
-                throw Invalid(ErrorIds.OAuthScopeInvalid, $"The scope '{scope}' is not valid: give each scope as its own item, without spaces.");
+                throw Invalid(
+                    ErrorIds.OAuthScopeInvalid,
+                    $"The scope '{scope}' is not valid: give each scope as its own item, without spaces.");
             }
         }
 
@@ -92,12 +110,17 @@ public sealed record OAuthDefinition : Definition
         {
             if (string.IsNullOrWhiteSpace(parameter) || value is null)
             {
-                throw Invalid(ErrorIds.OAuthParameterInvalid, $"The extra parameter '{parameter}' needs a name and a value.");
+                throw Invalid(
+                    ErrorIds.OAuthParameterInvalid,
+                    $"The extra parameter '{parameter}' needs a name and a value.");
             }
 
             if (ReservedParameters.Contains(parameter))
             {
-                throw Invalid(ErrorIds.OAuthParameterReserved, $"The extra parameter '{parameter}' is set by the module itself and cannot be overridden. Use -ClientId, -ClientSecret or -Scope instead.");
+                throw Invalid(
+                    ErrorIds.OAuthParameterReserved,
+                    $"The extra parameter '{parameter}' is set by the module itself and cannot be overridden. Use"
+                    + " -ClientId, -ClientSecret or -Scope instead.");
             }
         }
     }
@@ -114,7 +137,10 @@ public sealed record OAuthDefinition : Definition
     {
         if (ClientSecret is not null)
         {
-            throw Invalid(ErrorIds.OAuthClientCredentialConflict, "PrivateKeyJwt authenticates with a private key, so a client secret cannot go with it. Give either -ClientSecret or a private key (-PrivateKeyPath, -PrivateKey), not both.");
+            throw Invalid(
+                ErrorIds.OAuthClientCredentialConflict,
+                "PrivateKeyJwt authenticates with a private key, so a client secret cannot go with it. Give either"
+                + " -ClientSecret or a private key (-PrivateKeyPath, -PrivateKey), not both.");
         }
 
         if (PrivateKey is null || PrivateKey.IsEmpty)
@@ -124,22 +150,32 @@ public sealed record OAuthDefinition : Definition
 
         if (string.IsNullOrWhiteSpace(KeyId))
         {
-            throw Invalid(ErrorIds.OAuthKeyIdMissing, "PrivateKeyJwt needs the key id (kid) the server registered the public key under. Pass -KeyId.");
+            throw Invalid(
+                ErrorIds.OAuthKeyIdMissing,
+                "PrivateKeyJwt needs the key id (kid) the server registered the public key under. Pass -KeyId.");
         }
 
         if (JwksUrl is not null && (!JwksUrl.IsAbsoluteUri || JwksUrl.Scheme != Uri.UriSchemeHttps))
         {
-            throw Invalid(ErrorIds.OAuthJwksUrlInvalid, $"The JWKS URL '{JwksUrl}' must be an absolute https:// URL: the server fetches the client's public keys from it.");
+            throw Invalid(
+                ErrorIds.OAuthJwksUrlInvalid,
+                $"The JWKS URL '{JwksUrl}' must be an absolute https:// URL: the server fetches the client's public"
+                + " keys from it.");
         }
 
         LoadKey();
     }
 
     private FhirSecurityException MissingKey()
-        => Invalid(ErrorIds.OAuthPrivateKeyMissing, "PrivateKeyJwt needs a private key. Pass -PrivateKeyPath (a PEM file) or -PrivateKey (PEM text as a SecureString).");
+        => Invalid(
+            ErrorIds.OAuthPrivateKeyMissing,
+            "PrivateKeyJwt needs a private key. Pass -PrivateKeyPath (a PEM file) or -PrivateKey (PEM text as a"
+            + " SecureString).");
 
     private FhirSecurityException MissingAlgorithm()
-        => Invalid(ErrorIds.OAuthAlgorithmMissing, "PrivateKeyJwt needs a signing algorithm. Pass -Algorithm RS384 or ES384.");
+        => Invalid(
+            ErrorIds.OAuthAlgorithmMissing,
+            "PrivateKeyJwt needs a signing algorithm. Pass -Algorithm RS384 or ES384.");
 
     private FhirSecurityException Invalid(string errorId, string message)
         => new(errorId, FailureCategory.InvalidArgument, message, Name);

@@ -33,7 +33,13 @@ public sealed record ProxySettings
 
     /// <summary>An explicit proxy.</summary>
     public static ProxySettings Explicit(Uri address, string? userName = null, SecretValue? password = null)
-        => new() { Mode = ProxyMode.Explicit, Address = address, UserName = userName, Password = userName is null ? null : password ?? new SecretValue(string.Empty) };
+        => new()
+        {
+            Mode = ProxyMode.Explicit,
+            Address = address,
+            UserName = userName,
+            Password = userName is null ? null : password ?? new SecretValue(string.Empty),
+        };
 
     /// <summary>
     /// Identifies the settings for pooling: different proxies or credentials never share a handler. The
@@ -54,7 +60,9 @@ public sealed record ProxySettings
             {
                 // Every host goes through it, loopback included: the user chose this proxy for this connection.
                 BypassProxyOnLocal = false,
-                Credentials = UserName is null ? null : new NetworkCredential(UserName, Password?.Reveal() ?? string.Empty),
+                Credentials = UserName is null
+                    ? null
+                    : new NetworkCredential(UserName, Password?.Reveal() ?? string.Empty),
             };
 
     /// <summary>
@@ -68,17 +76,23 @@ public sealed record ProxySettings
             return Mode switch
             {
                 ProxyMode.Explicit => Address,
-                ProxyMode.System => HttpClient.DefaultProxy.IsBypassed(target) ? null : HttpClient.DefaultProxy.GetProxy(target),
+                ProxyMode.System => HttpClient.DefaultProxy.IsBypassed(target)
+                    ? null
+                    : HttpClient.DefaultProxy.GetProxy(target),
                 _ => null,
             };
         }
-        catch (Exception ex) when (ex is InvalidOperationException or PlatformNotSupportedException or UriFormatException)
+        catch (Exception ex)
+            when (ex is InvalidOperationException or PlatformNotSupportedException or UriFormatException)
         {
             return null;
         }
     }
 
-    /// <summary>Checks an explicit proxy's URL and credentials; throws <c>ConnectionProxyUriInvalid</c> or <c>ConnectionProxyConflict</c>.</summary>
+    /// <summary>
+    /// Checks an explicit proxy's URL and credentials; throws <c>ConnectionProxyUriInvalid</c> or
+    /// <c>ConnectionProxyConflict</c>.
+    /// </summary>
     public void Validate(string connectionName)
     {
         if (Mode != ProxyMode.Explicit)
@@ -88,7 +102,8 @@ public sealed record ProxySettings
                 throw new FhirSecurityException(
                     ErrorIds.ConnectionProxyConflict,
                     FailureCategory.InvalidArgument,
-                    $"A proxy address or proxy credentials only go with an explicit proxy, and this connection uses {(Mode == ProxyMode.None ? "no proxy" : "the system proxy")}. Pass -Proxy with the proxy URL.",
+                    "A proxy address or proxy credentials only go with an explicit proxy, and this connection uses"
+                    + $" {(Mode == ProxyMode.None ? "no proxy" : "the system proxy")}. Pass -Proxy with the proxy URL.",
                     connectionName);
             }
 
@@ -96,22 +111,32 @@ public sealed record ProxySettings
         }
 
         if (Address is null || !Address.IsAbsoluteUri || Address.Scheme != Uri.UriSchemeHttp
-            || Address.AbsolutePath != "/" || !string.IsNullOrEmpty(Address.Query) || !string.IsNullOrEmpty(Address.Fragment) || !string.IsNullOrEmpty(Address.UserInfo))
+            || Address.AbsolutePath != "/"
+            || !string.IsNullOrEmpty(Address.Query)
+            || !string.IsNullOrEmpty(Address.Fragment)
+            || !string.IsNullOrEmpty(Address.UserInfo))
         {
             throw new FhirSecurityException(
                 ErrorIds.ConnectionProxyUriInvalid,
                 FailureCategory.InvalidArgument,
-                $"The proxy '{Describe(Address)}' must be an http:// URL with host and port only, e.g. http://proxy.example.org:3128 (requests to https:// servers go through it as CONNECT tunnels, so TLS stays end to end). https:// proxies and user info in the URL are not supported: pass credentials with -ProxyCredential.",
+                $"The proxy '{Describe(Address)}' must be an http:// URL with host and port only, e.g."
+                + " http://proxy.example.org:3128 (requests to https:// servers go through it as CONNECT tunnels, so"
+                + " TLS stays end to end). https:// proxies and user info in the URL are not supported: pass"
+                + " credentials with -ProxyCredential.",
                 connectionName);
         }
     }
 
     /// <inheritdoc />
-    public override string ToString() => Mode == ProxyMode.Explicit ? $"{Address?.GetLeftPart(UriPartial.Authority)}{(UserName is null ? string.Empty : $" (user {UserName})")}" : Mode.ToString();
+    public override string ToString()
+        => Mode == ProxyMode.Explicit
+            ? $"{Address?.GetLeftPart(UriPartial.Authority)}{(UserName is null ? string.Empty : $" (user {UserName})")}"
+            : Mode.ToString();
 
     // A URL with user info could hold a password: never echo that part.
     private static string Describe(Uri? address)
         => address is null ? string.Empty
-            : address.IsAbsoluteUri && !string.IsNullOrEmpty(address.UserInfo) ? address.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+            : address.IsAbsoluteUri && !string.IsNullOrEmpty(address.UserInfo)
+                ? address.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
             : address.OriginalString;
 }

@@ -12,7 +12,12 @@ public sealed class FhirSecurityException : Exception
     /// <param name="message">What went wrong and what to do next. Never a secret.</param>
     /// <param name="target">The object the error is about (a name, a path, a URI). Never a secret.</param>
     /// <param name="innerException">The cause, if any.</param>
-    public FhirSecurityException(string errorId, FailureCategory category, string message, object? target = null, Exception? innerException = null)
+    public FhirSecurityException(
+        string errorId,
+        FailureCategory category,
+        string message,
+        object? target = null,
+        Exception? innerException = null)
         : base(message, innerException)
     {
         ErrorId = errorId;

@@ -40,7 +40,8 @@ public sealed class SecretValue : IEquatable<SecretValue>
     /// <inheritdoc />
     public bool Equals(SecretValue? other)
         => other is not null
-           && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(_value), Encoding.UTF8.GetBytes(other._value));
+           && CryptographicOperations.FixedTimeEquals(
+               Encoding.UTF8.GetBytes(_value), Encoding.UTF8.GetBytes(other._value));
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as SecretValue);

@@ -28,7 +28,9 @@ public sealed class DefinitionStore
     /// <summary>Which vault a read searches and a write goes to.</summary>
     public VaultChoice Vaults { get; }
 
-    /// <summary>A definition by exact name, or null. Searches the chosen vault, else every vault, default first.</summary>
+    /// <summary>
+    /// A definition by exact name, or null. Searches the chosen vault, else every vault, default first.
+    /// </summary>
     public StoredDefinition<T>? Find<T>(DefinitionKind kind, string name, string? vault)
         where T : Definition
     {
@@ -55,7 +57,11 @@ public sealed class DefinitionStore
     /// Definitions whose names match a wildcard pattern. A document that cannot be read is reported to
     /// <paramref name="onError"/> and skipped, so one bad secret does not hide the others.
     /// </summary>
-    public IReadOnlyList<StoredDefinition<T>> List<T>(DefinitionKind kind, string pattern, string? vault, Action<FhirSecurityException> onError)
+    public IReadOnlyList<StoredDefinition<T>> List<T>(
+        DefinitionKind kind,
+        string pattern,
+        string? vault,
+        Action<FhirSecurityException> onError)
         where T : Definition
     {
         string secretPattern = DefinitionName.ToSecretPattern(kind, pattern);
@@ -76,10 +82,12 @@ public sealed class DefinitionStore
                 string? json = _secrets.GetSecret(entry.Name, entry.Vault);
                 if (json is not null)
                 {
-                    found.Add(new StoredDefinition<T>((T)DefinitionDocument.Deserialize(json, kind, entry.Name), entry.Vault));
+                    found.Add(new StoredDefinition<T>(
+                        (T)DefinitionDocument.Deserialize(json, kind, entry.Name), entry.Vault));
                 }
             }
-            catch (FhirSecurityException ex) when (ex.ErrorId is ErrorIds.DefinitionCorrupt or ErrorIds.DefinitionSchemaUnsupported)
+            catch (FhirSecurityException ex)
+                when (ex.ErrorId is ErrorIds.DefinitionCorrupt or ErrorIds.DefinitionSchemaUnsupported)
             {
                 onError(ex);
             }
@@ -111,7 +119,8 @@ public sealed class DefinitionStore
                 throw new FhirSecurityException(
                     ErrorIds.DefinitionAlreadyExists,
                     FailureCategory.ResourceExists,
-                    $"A {definition.Kind.Describe()} named '{definition.Name}' already exists in vault '{target}'. Pass -Force to replace it, or use Set-{definition.Kind.Noun()} to change it.",
+                    $"A {definition.Kind.Describe()} named '{definition.Name}' already exists in vault '{target}'. Pass"
+                    + $" -Force to replace it, or use Set-{definition.Kind.Noun()} to change it.",
                     definition.Name);
             }
 
@@ -133,7 +142,10 @@ public sealed class DefinitionStore
     public StoredDefinition<T> Commit<T>(StoredDefinition<T> prepared)
         where T : Definition
     {
-        Write(prepared.Definition, prepared.Vault, DefinitionName.ToSecretName(prepared.Definition.Kind, prepared.Definition.Name));
+        Write(
+            prepared.Definition,
+            prepared.Vault,
+            DefinitionName.ToSecretName(prepared.Definition.Kind, prepared.Definition.Name));
         return prepared;
     }
 
@@ -182,7 +194,8 @@ public sealed class DefinitionStore
         if (kind != DefinitionKind.Connection)
         {
             string[] users = List<ConnectionDefinition>(DefinitionKind.Connection, "*", target, _ => { })
-                .Where(c => c.Definition.References.Any(r => r.Kind == kind && string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
+                .Where(c => c.Definition.References.Any(
+                    r => r.Kind == kind && string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase)))
                 .Select(c => c.Definition.Name)
                 .ToArray();
             if (users.Length > 0)
@@ -190,7 +203,9 @@ public sealed class DefinitionStore
                 throw new FhirSecurityException(
                     ErrorIds.DefinitionInUse,
                     FailureCategory.InvalidOperation,
-                    $"The {kind.Describe()} '{name}' is used by the connection(s) {string.Join(", ", users.Select(u => $"'{u}'"))} in vault '{target}'. Change or remove those connections first (Set-FhirConnection, Remove-FhirConnection).",
+                    $"The {kind.Describe()} '{name}' is used by the connection(s)"
+                    + $" {string.Join(", ", users.Select(u => $"'{u}'"))} in vault '{target}'. Change or remove those"
+                    + " connections first (Set-FhirConnection, Remove-FhirConnection).",
                     name);
             }
         }
@@ -233,20 +248,26 @@ public sealed class DefinitionStore
             DefinitionKind? other = Enum.GetValues<DefinitionKind>()
                 .Where(k => k != reference.Kind && k != DefinitionKind.Connection)
                 .Cast<DefinitionKind?>()
-                .FirstOrDefault(k => _secrets.GetSecret(DefinitionName.ToSecretName(k!.Value, reference.Name), vault) is not null);
+                .FirstOrDefault(
+                    k => _secrets.GetSecret(DefinitionName.ToSecretName(k!.Value, reference.Name), vault) is not null);
             if (other is { } wrongKind)
             {
                 throw new FhirSecurityException(
                     ErrorIds.ReferencedDefinitionWrongKind,
                     FailureCategory.InvalidArgument,
-                    $"'{reference.Name}' in vault '{vault}' is a {wrongKind.Describe()}, not a {reference.Kind.Describe()}. Pass it with the parameter of its kind, or create a {reference.Kind.Describe()} with {reference.Kind.NewCommand()}.",
+                    $"'{reference.Name}' in vault '{vault}' is a {wrongKind.Describe()}, not a"
+                    + $" {reference.Kind.Describe()}. Pass it with the parameter of its kind, or create a"
+                    + $" {reference.Kind.Describe()} with {reference.Kind.NewCommand()}.",
                     reference.Name);
             }
 
             throw new FhirSecurityException(
                 ErrorIds.ReferencedDefinitionNotFound,
                 FailureCategory.ObjectNotFound,
-                $"The {definition.Kind.Describe()} '{definition.Name}' refers to the {reference.Kind.Describe()} '{reference.Name}', which does not exist in vault '{vault}'. Create it first with {reference.Kind.NewCommand()} (in the same vault), or list what exists with {reference.Kind.GetCommand()}.",
+                $"The {definition.Kind.Describe()} '{definition.Name}' refers to the {reference.Kind.Describe()}"
+                + $" '{reference.Name}', which does not exist in vault '{vault}'. Create it first with"
+                + $" {reference.Kind.NewCommand()} (in the same vault), or list what exists with"
+                + $" {reference.Kind.GetCommand()}.",
                 reference.Name);
         }
     }
@@ -280,6 +301,7 @@ public sealed class DefinitionStore
         => new(
             ErrorIds.DefinitionNotFound,
             FailureCategory.ObjectNotFound,
-            $"No {kind.Describe()} named '{name}' was found {(vault is null ? "in any vault" : $"in vault '{vault}'")}. List what exists with {kind.GetCommand()}, or create it with {kind.NewCommand()}.",
+            $"No {kind.Describe()} named '{name}' was found {(vault is null ? "in any vault" : $"in vault '{vault}'")}."
+            + $" List what exists with {kind.GetCommand()}, or create it with {kind.NewCommand()}.",
             name);
 }

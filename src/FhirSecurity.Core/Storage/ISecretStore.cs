@@ -14,11 +14,20 @@ public interface ISecretStore
     /// <summary>Secrets whose names match a wildcard pattern, in one vault or all (Get-SecretInfo).</summary>
     IReadOnlyList<SecretEntry> GetSecretInfo(string namePattern, string? vault);
 
-    /// <summary>A string secret's text, or null when there is no secret of that name in the vault (Get-Secret -AsPlainText).</summary>
+    /// <summary>
+    /// A string secret's text, or null when there is no secret of that name in the vault (Get-Secret -AsPlainText).
+    /// </summary>
     string? GetSecret(string name, string vault);
 
-    /// <summary>Writes a string secret, replacing any secret of that name unless <paramref name="noClobber"/> (Set-Secret).</summary>
-    void SetSecret(string name, string value, string vault, IReadOnlyDictionary<string, object> metadata, bool noClobber);
+    /// <summary>
+    /// Writes a string secret, replacing any secret of that name unless <paramref name="noClobber"/> (Set-Secret).
+    /// </summary>
+    void SetSecret(
+        string name,
+        string value,
+        string vault,
+        IReadOnlyDictionary<string, object> metadata,
+        bool noClobber);
 
     /// <summary>Removes a secret (Remove-Secret).</summary>
     void RemoveSecret(string name, string vault);
