@@ -86,8 +86,8 @@ public sealed class ClientKey
                 ? Fail(
                     ErrorIds.OAuthPrivateKeyNotPrivate,
                     FailureCategory.InvalidArgument,
-                    $"{Capital(source)} holds {what}, not a private key. Give the PEM private key (-----BEGIN PRIVATE"
-                    + " KEY-----) the public key or certificate was made from.",
+                    $"{Capital(source)} holds {what}, not a private key. Give the PEM private key "
+                    + "(-----BEGIN PRIVATE KEY-----) the public key or certificate was made from.",
                     target)
                 : Fail(
                     ErrorIds.OAuthPrivateKeyInvalid,
