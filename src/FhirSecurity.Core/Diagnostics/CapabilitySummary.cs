@@ -2,7 +2,9 @@ using System.Text.Json;
 
 namespace FhirSecurity.Core.Diagnostics;
 
-/// <summary>What a connection test reads from a CapabilityStatement: its FHIR version and the server software.</summary>
+/// <summary>
+/// What a connection test reads from a CapabilityStatement: its FHIR version and the server software.
+/// </summary>
 /// <param name="ResourceType">The resourceType of the answer (CapabilityStatement when all is well).</param>
 /// <param name="FhirVersion">fhirVersion, or null.</param>
 /// <param name="Software">software.name and software.version, or null.</param>
@@ -36,5 +38,7 @@ internal sealed record CapabilitySummary(string? ResourceType, string? FhirVersi
     }
 
     private static string? Text(JsonElement element, string name)
-        => element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        => element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 }

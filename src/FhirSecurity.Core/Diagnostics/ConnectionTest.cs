@@ -50,14 +50,17 @@ public sealed class ConnectionTest
     private string Host => BaseUri.IdnHost;
 
     // The proxy the request path's handler would use for the base URI (the connection's own, or the system's), or null.
-    // With one, DNS and TCP are about the hop this machine talks to: the proxy; the proxy resolves and reaches the server.
+    // With one, DNS and TCP are about the hop this machine talks to: the proxy; the proxy resolves and reaches the
+    // server.
     private Uri? Proxy => _connection.Transport.Proxy.ProxyFor(BaseUri);
 
     private string DialHost => Proxy?.IdnHost ?? Host;
 
     private int DialPort => Proxy?.Port ?? BaseUri.Port;
 
-    private string WhatToCheck => Proxy is null ? "Check the base URI (Set-FhirConnection -BaseUri)" : "Check the proxy URL (Set-FhirConnection -Proxy)";
+    private string WhatToCheck => Proxy is null
+        ? "Check the base URI (Set-FhirConnection -BaseUri)"
+        : "Check the proxy URL (Set-FhirConnection -Proxy)";
 
     /// <summary>
     /// Runs every step in order. <paramref name="verbose"/> hears what is being checked (any thread). Throws
@@ -76,7 +79,9 @@ public sealed class ConnectionTest
             return step;
         }
 
-        verbose?.Invoke(Proxy is null ? $"DNS: resolving '{Host}'." : $"DNS: resolving the proxy '{DialHost}' (the proxy resolves '{Host}').");
+        verbose?.Invoke(Proxy is null
+            ? $"DNS: resolving '{Host}'."
+            : $"DNS: resolving the proxy '{DialHost}' (the proxy resolves '{Host}').");
         ConnectionTestStep dns = Add(await ResolveAsync(found, cancellation).ConfigureAwait(false));
 
         ConnectionTestStep tcp;
@@ -90,7 +95,9 @@ public sealed class ConnectionTest
             }
             else
             {
-                verbose?.Invoke($"TCP: connecting to port {DialPort} of {string.Join(", ", found.Addresses)}{(Proxy is null ? string.Empty : $" (the proxy), then CONNECT {Host}:{BaseUri.Port}")}.");
+                verbose?.Invoke(
+                    $"TCP: connecting to port {DialPort} of {string.Join(", ", found.Addresses)}"
+                    + $"{(Proxy is null ? string.Empty : $" (the proxy), then CONNECT {Host}:{BaseUri.Port}")}.");
                 (tcp, stream) = await ConnectAsync(found, cancellation).ConfigureAwait(false);
                 Add(tcp);
             }
@@ -185,7 +192,9 @@ public sealed class ConnectionTest
         try
         {
             // WaitAsync: the platform resolver does not always stop when asked; the test must.
-            IPAddress[] addresses = await Dns.GetHostAddressesAsync(DialHost, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+            IPAddress[] addresses = await Dns.GetHostAddressesAsync(DialHost, deadline.Token)
+                .WaitAsync(deadline.Token)
+                .ConfigureAwait(false);
             if (addresses.Length == 0)
             {
                 return Failed(
@@ -234,7 +243,8 @@ public sealed class ConnectionTest
         ServerStream? stream = null;
         try
         {
-            stream = await ServerConnector.ConnectAsync(found.Addresses, DialPort, deadline.Token).ConfigureAwait(false);
+            stream = await ServerConnector.ConnectAsync(found.Addresses, DialPort, deadline.Token)
+                .ConfigureAwait(false);
             found.RemoteEndPoint = stream.RemoteEndPoint;
             string detail = $"Connected to {stream.RemoteEndPoint}.";
             if (Proxy is { } proxy)
@@ -242,7 +252,8 @@ public sealed class ConnectionTest
                 await ProxyTunnel
                     .OpenAsync(stream.Stream, Host, BaseUri.Port, _connection.Transport.Proxy, deadline.Token)
                     .ConfigureAwait(false);
-                detail = $"Connected to the proxy {proxy.Authority} ({stream.RemoteEndPoint}); it opened a tunnel to {Host}:{BaseUri.Port}.";
+                detail = $"Connected to the proxy {proxy.Authority} ({stream.RemoteEndPoint}); it opened a tunnel to"
+                    + $" {Host}:{BaseUri.Port}.";
             }
 
             return (
@@ -257,8 +268,13 @@ public sealed class ConnectionTest
             }
 
             string what = Proxy is { } proxy && stream is not null
-                ? $"the proxy {proxy.Authority} did not open a tunnel to {Host}:{BaseUri.Port} ({ex.Message}). Check the proxy settings (Set-FhirConnection -Proxy/-ProxyCredential/-NoProxy) and that the proxy allows this server"
-                : $"could not connect to port {DialPort} of {DialHost}{(Proxy is null ? string.Empty : " (the proxy)")} ({ex.Message}). Check that the {(Proxy is null ? "server" : "proxy")} is running, the port{(Proxy is null ? " in the base URI" : string.Empty)}, and firewalls on the way";
+                ? $"the proxy {proxy.Authority} did not open a tunnel to {Host}:{BaseUri.Port} ({ex.Message})."
+                  + " Check the proxy settings (Set-FhirConnection -Proxy/-ProxyCredential/-NoProxy) and that the"
+                  + " proxy allows this server"
+                : $"could not connect to port {DialPort} of {DialHost}"
+                  + $"{(Proxy is null ? string.Empty : " (the proxy)")} ({ex.Message})."
+                  + $" Check that the {(Proxy is null ? "server" : "proxy")} is running, the port"
+                  + $"{(Proxy is null ? " in the base URI" : string.Empty)}, and firewalls on the way";
             return (
                 Failed(
                     ConnectionTestStepName.Tcp,
@@ -303,7 +319,8 @@ public sealed class ConnectionTest
         try
         {
             await using var ssl = new SslStream(stream.Stream, leaveInnerStreamOpen: true);
-            // The connection's own options (as its pooled handler has them), with the callback that also records the chain.
+            // The connection's own options (as its pooled handler has them), with the callback that also records the
+            // chain.
             var options = new SslClientAuthenticationOptions { TargetHost = Host };
             tls.Configure(options);
             options.RemoteCertificateValidationCallback = Validate;
@@ -312,7 +329,8 @@ public sealed class ConnectionTest
             found.CipherSuite = ssl.NegotiatedCipherSuite.ToString();
             string validation = tls.Mode == TlsValidationMode.Skip
                 ? "the certificate was NOT validated (Skip)"
-                : $"the certificate '{found.Certificates.FirstOrDefault()?.Subject}' was accepted by {tls.Mode} validation";
+                : $"the certificate '{found.Certificates.FirstOrDefault()?.Subject}' was accepted by {tls.Mode}"
+                  + " validation";
             return new ConnectionTestStep(
                 ConnectionTestStepName.Tls,
                 ConnectionTestStatus.Passed,
@@ -326,7 +344,10 @@ public sealed class ConnectionTest
                 ? refusal.Reason
                 : tls.ClientCertificateRequested(Host) && tls.ClientCertificate is null
                 ? $"the handshake failed ({TransportFailures.Innermost(ex).Message}){ClientCertificateNote(tls, null)}"
-                : $"the handshake failed ({TransportFailures.Innermost(ex).Message}){(tls.MinimumVersion == TlsVersion.Tls13 ? "; the connection requires TLS 1.3 (-MinimumTlsVersion 1.3), which the server may not offer" : "; the server may offer only TLS versions older than 1.2, which are never used")}";
+                : $"the handshake failed ({TransportFailures.Innermost(ex).Message})"
+                  + (tls.MinimumVersion == TlsVersion.Tls13
+                      ? "; the connection requires TLS 1.3 (-MinimumTlsVersion 1.3), which the server may not offer"
+                      : "; the server may offer only TLS versions older than 1.2, which are never used");
             return Failed(
                 ConnectionTestStepName.Tls,
                 watch,
@@ -349,8 +370,10 @@ public sealed class ConnectionTest
     // to the missing certificate (ClientCertificateAnswers). Say here what was sent.
     private string ClientCertificateNote(TransportPolicy tls, X509Certificate? sent)
         => sent is not null ? $"; the client certificate '{sent.Subject}' was sent"
-            : tls.ClientCertificateRequested(Host) && tls.ClientCertificate is null ? "; the server asked for a client certificate and the connection has none (Set-FhirConnection -ClientCertificatePath)"
-            : string.Empty;
+            : tls.ClientCertificateRequested(Host) && tls.ClientCertificate is null
+                ? "; the server asked for a client certificate and the connection has none"
+                  + " (Set-FhirConnection -ClientCertificatePath)"
+                : string.Empty;
 
     private async Task<ConnectionTestStep> TokenAsync(
         Findings found,
@@ -371,12 +394,18 @@ public sealed class ConnectionTest
         }
 
         // A token endpoint on the FHIR server's own origin cannot be reached when the server cannot.
-        if (!serverReachable && string.Equals(oauth.TokenUrl.GetLeftPart(UriPartial.Authority), BaseUri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase))
+        if (!serverReachable
+            && string.Equals(
+                oauth.TokenUrl.GetLeftPart(UriPartial.Authority),
+                BaseUri.GetLeftPart(UriPartial.Authority),
+                StringComparison.OrdinalIgnoreCase))
         {
             return Skipped(ConnectionTestStepName.Token, $"{unreachable}: the token endpoint is on the same server.");
         }
 
-        verbose?.Invoke($"Token: requesting a new token for client '{oauth.ClientId}' from {oauth.TokenUrl.GetLeftPart(UriPartial.Path)} ({oauth.ClientAuthentication}).");
+        verbose?.Invoke(
+            $"Token: requesting a new token for client '{oauth.ClientId}' from"
+            + $" {oauth.TokenUrl.GetLeftPart(UriPartial.Path)} ({oauth.ClientAuthentication}).");
         var watch = Stopwatch.StartNew();
         try
         {
@@ -399,7 +428,9 @@ public sealed class ConnectionTest
             string scopes = granted is null
                 ? "the server did not list the granted scopes (RFC 6749: then the ones requested)"
                 : $"granted scopes: {(granted.Length == 0 ? "(none)" : string.Join(' ', granted))}";
-            string narrower = token.MissingScopes.Count == 0 ? string.Empty : $"; requested but not granted: {string.Join(' ', token.MissingScopes)}";
+            string narrower = token.MissingScopes.Count == 0
+                ? string.Empty
+                : $"; requested but not granted: {string.Join(' ', token.MissingScopes)}";
             return new ConnectionTestStep(
                 ConnectionTestStepName.Token,
                 ConnectionTestStatus.Passed,
@@ -421,22 +452,33 @@ public sealed class ConnectionTest
         bool anonymous = _connection.OAuth is not null && found.Token is null;
         ResolvedConnection connection = anonymous ? _connection with { OAuth = null, Basic = null } : _connection;
 
-        // A private cache holding only the token just tested: the request uses exactly it, and the shared cache is not touched.
+        // A private cache holding only the token just tested: the request uses exactly it, and the shared cache is
+        // not touched.
         var tokens = new TokenCache(_clock);
         if (found.Token is { } tested)
         {
-            await tokens.GetAsync(connection.TokenKey!, connection.OAuth!, _ => Task.FromResult(tested), cancellation).ConfigureAwait(false);
+            await tokens.GetAsync(connection.TokenKey!, connection.OAuth!, _ => Task.FromResult(tested), cancellation)
+                .ConfigureAwait(false);
         }
 
-        var request = new FhirRequest(HttpMethod.Get, FhirUris.Resolve(BaseUri, "metadata", null), null, new Dictionary<string, string>(), _options.Timeout)
+        var request = new FhirRequest(
+            HttpMethod.Get,
+            FhirUris.Resolve(BaseUri, "metadata", null),
+            null,
+            new Dictionary<string, string>(),
+            _options.Timeout)
         {
             // Sent once, as the token: a test reports the first answer.
             Retry = RetryPolicy.None,
         };
-        string without = anonymous ? $" (sent without credentials: the token step {token.Status.ToString().ToLowerInvariant()})" : string.Empty;
+        string without = anonymous
+            ? $" (sent without credentials: the token step {token.Status.ToString().ToLowerInvariant()})"
+            : string.Empty;
         try
         {
-            FhirResponse response = await new FhirClient(connection, _pool, tokens, _clock).SendAsync(request, cancellation, verbose).ConfigureAwait(false);
+            FhirResponse response = await new FhirClient(connection, _pool, tokens, _clock)
+                .SendAsync(request, cancellation, verbose)
+                .ConfigureAwait(false);
             if (response.Date is { } date)
             {
                 found.ServerDate = date;
@@ -479,7 +521,9 @@ public sealed class ConnectionTest
 
             found.FhirVersion = summary.FhirVersion;
             found.Software = summary.Software;
-            string r4 = summary.FhirVersion?.StartsWith("4.0.", StringComparison.Ordinal) == true ? string.Empty : "; note: this module speaks FHIR R4 (4.0.1)";
+            string r4 = summary.FhirVersion?.StartsWith("4.0.", StringComparison.Ordinal) == true
+                ? string.Empty
+                : "; note: this module speaks FHIR R4 (4.0.1)";
             return new ConnectionTestStep(
                 ConnectionTestStepName.Metadata,
                 ConnectionTestStatus.Passed,
@@ -526,7 +570,9 @@ public sealed class ConnectionTest
         var failure = new FhirSecurityException(
             ErrorIds.ConnectionTestClockSkew,
             FailureCategory.InvalidData,
-            $"Connection '{_connection.Connection.Name}', clock: {text}. Token lifetimes and signed client assertions (exp, nbf, iat) are checked against clocks, so authentication may fail: synchronise this machine's clock (NTP) or ask the server's maintainers to.",
+            $"Connection '{_connection.Connection.Name}', clock: {text}. Token lifetimes and signed client assertions"
+            + " (exp, nbf, iat) are checked against clocks, so authentication may fail: synchronise this machine's"
+            + " clock (NTP) or ask the server's maintainers to.",
             _connection.Connection.Name);
         return new ConnectionTestStep(
             ConnectionTestStepName.Clock, ConnectionTestStatus.Failed, TimeSpan.Zero, text + ".", failure);
@@ -542,7 +588,12 @@ public sealed class ConnectionTest
     {
         // The detail is the reason alone; the error says which connection and which step, for a log line on its own.
         string detail = char.ToUpperInvariant(reason[0]) + reason[1..];
-        var failure = new FhirSecurityException(errorId, category, $"Connection '{_connection.Connection.Name}', {step}: {reason}", _connection.Connection.Name, inner);
+        var failure = new FhirSecurityException(
+            errorId,
+            category,
+            $"Connection '{_connection.Connection.Name}', {step}: {reason}",
+            _connection.Connection.Name,
+            inner);
         return new ConnectionTestStep(step, ConnectionTestStatus.Failed, watch.Elapsed, detail, failure);
     }
 
@@ -581,7 +632,8 @@ public sealed class ConnectionTest
         using var leaf = new X509Certificate2(presented);
         var certificates = new List<ConnectionTestCertificate> { Describe(leaf) };
 
-        // What the server sent after its leaf: SslStream hands those certificates to the callback in the chain's ExtraStore.
+        // What the server sent after its leaf: SslStream hands those certificates to the callback in the chain's
+        // ExtraStore.
         if (chain is not null)
         {
             certificates.AddRange(chain.ChainPolicy.ExtraStore

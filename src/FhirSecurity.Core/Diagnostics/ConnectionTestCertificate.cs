@@ -1,6 +1,8 @@
 namespace FhirSecurity.Core.Diagnostics;
 
-/// <summary>A certificate the server presented in the TLS handshake (the leaf first, then what it sent with it).</summary>
+/// <summary>
+/// A certificate the server presented in the TLS handshake (the leaf first, then what it sent with it).
+/// </summary>
 /// <param name="Subject">The subject distinguished name.</param>
 /// <param name="Issuer">The issuer distinguished name.</param>
 /// <param name="NotBefore">Start of validity.</param>

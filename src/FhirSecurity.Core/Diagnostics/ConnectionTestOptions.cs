@@ -2,7 +2,9 @@ namespace FhirSecurity.Core.Diagnostics;
 
 /// <summary>Limits of a connection test.</summary>
 /// <param name="Timeout">How long each network step (DNS, TCP, TLS, token, metadata) may take.</param>
-/// <param name="MaximumClockSkew">The largest difference between the server's clock and this machine's that passes.</param>
+/// <param name="MaximumClockSkew">
+/// The largest difference between the server's clock and this machine's that passes.
+/// </param>
 public sealed record ConnectionTestOptions(TimeSpan Timeout, TimeSpan MaximumClockSkew)
 {
     /// <summary>

@@ -21,7 +21,12 @@ internal static class ProxyTunnel
     /// with Basic credentials from <paramref name="proxy"/> when it has them. Returns when the proxy answered 2xx; the
     /// stream then carries the tunnel. Throws <see cref="IOException"/> saying what the proxy answered otherwise.
     /// </summary>
-    public static async Task OpenAsync(Stream stream, string host, int port, ProxySettings proxy, CancellationToken cancellation)
+    public static async Task OpenAsync(
+        Stream stream,
+        string host,
+        int port,
+        ProxySettings proxy,
+        CancellationToken cancellation)
     {
         string authority = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
         var request = new StringBuilder()
@@ -29,7 +34,9 @@ internal static class ProxyTunnel
         if (proxy.Mode == ProxyMode.Explicit && proxy.UserName is { } user)
         {
             string pair = user + ":" + (proxy.Password?.Reveal() ?? string.Empty);
-            request.Append("Proxy-Authorization: Basic ").Append(Convert.ToBase64String(Encoding.UTF8.GetBytes(pair))).Append("\r\n");
+            request.Append("Proxy-Authorization: Basic ")
+                .Append(Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)))
+                .Append("\r\n");
         }
 
         byte[] bytes = Encoding.ASCII.GetBytes(request.Append("\r\n").ToString());
@@ -38,7 +45,9 @@ internal static class ProxyTunnel
 
         string statusLine = await ReadHeaderAsync(stream, cancellation).ConfigureAwait(false);
         string[] parts = statusLine.Split(' ', 3);
-        if (parts.Length < 2 || !parts[0].StartsWith("HTTP/", StringComparison.Ordinal) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int status))
+        if (parts.Length < 2
+            || !parts[0].StartsWith("HTTP/", StringComparison.Ordinal)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int status))
         {
             throw new IOException($"the proxy did not answer CONNECT with HTTP (it sent '{Printable(statusLine)}')");
         }
@@ -47,7 +56,9 @@ internal static class ProxyTunnel
         {
             string reason = parts.Length > 2 ? " " + Printable(parts[2]) : string.Empty;
             string advice = status == (int)HttpStatusCode.ProxyAuthenticationRequired
-                ? proxy.UserName is null ? ": it wants credentials (Set-FhirConnection -ProxyCredential)" : ": it refused the proxy credentials (Set-FhirConnection -ProxyCredential)"
+                ? proxy.UserName is null
+                    ? ": it wants credentials (Set-FhirConnection -ProxyCredential)"
+                    : ": it refused the proxy credentials (Set-FhirConnection -ProxyCredential)"
                 : string.Empty;
             throw new IOException($"the proxy refused the tunnel to {authority} with HTTP {status}{reason}{advice}");
         }
@@ -67,7 +78,11 @@ internal static class ProxyTunnel
 
             header.Add(one[0]);
             int n = header.Count;
-            if (n >= 4 && header[n - 4] == '\r' && header[n - 3] == '\n' && header[n - 2] == '\r' && header[n - 1] == '\n')
+            if (n >= 4
+                && header[n - 4] == '\r'
+                && header[n - 3] == '\n'
+                && header[n - 2] == '\r'
+                && header[n - 1] == '\n')
             {
                 string text = Encoding.ASCII.GetString(header.ToArray());
                 return text[..text.IndexOf("\r\n", StringComparison.Ordinal)];

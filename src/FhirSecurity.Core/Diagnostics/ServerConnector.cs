@@ -13,7 +13,10 @@ internal static class ServerConnector
     /// Connects to <paramref name="port"/> on each address in turn until one accepts. Throws <see cref="IOException"/>
     /// naming every address tried when none does.
     /// </summary>
-    public static async Task<ServerStream> ConnectAsync(IReadOnlyList<IPAddress> addresses, int port, CancellationToken cancellation)
+    public static async Task<ServerStream> ConnectAsync(
+        IReadOnlyList<IPAddress> addresses,
+        int port,
+        CancellationToken cancellation)
     {
         var failures = new List<string>();
         foreach (IPAddress address in addresses)

@@ -23,9 +23,13 @@ public sealed class ConnectionCache
     /// <summary>Creates a session cache.</summary>
     public ConnectionCache(TimeProvider clock) => _clock = clock;
 
-    /// <summary>The revalidation interval from <see cref="RevalidateVariable"/> (0 disables caching), or the default.</summary>
+    /// <summary>
+    /// The revalidation interval from <see cref="RevalidateVariable"/> (0 disables caching), or the default.
+    /// </summary>
     public static TimeSpan RevalidateAfter(string? setting)
-        => int.TryParse(setting, out int seconds) && seconds >= 0 ? TimeSpan.FromSeconds(seconds) : DefaultRevalidateAfter;
+        => int.TryParse(setting, out int seconds) && seconds >= 0
+            ? TimeSpan.FromSeconds(seconds)
+            : DefaultRevalidateAfter;
 
     /// <summary>
     /// The step Invoke-FhirRequest and Test-FhirConnection share: connection <paramref name="name"/> and what it

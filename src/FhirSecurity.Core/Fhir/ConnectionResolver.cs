@@ -14,7 +14,8 @@ public static class ConnectionResolver
     /// </summary>
     public static ResolvedConnection Resolve(DefinitionStore store, string name, string? vault)
     {
-        StoredDefinition<ConnectionDefinition> stored = store.Get<ConnectionDefinition>(DefinitionKind.Connection, name, vault);
+        StoredDefinition<ConnectionDefinition> stored =
+            store.Get<ConnectionDefinition>(DefinitionKind.Connection, name, vault);
         ConnectionDefinition connection = stored.Definition;
         BasicAuthDefinition? basic = connection.BasicAuth is { } b
             ? store.Get<BasicAuthDefinition>(DefinitionKind.BasicAuth, b, stored.Vault).Definition

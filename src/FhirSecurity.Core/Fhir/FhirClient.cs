@@ -85,7 +85,11 @@ public sealed class FhirClient
             : new(outcome);
     }
 
-    private async Task<Outcome> FollowRedirectsAsync(FhirRequest request, CancellationToken deadline, CancellationToken cancellation, Action<string>? verbose)
+    private async Task<Outcome> FollowRedirectsAsync(
+        FhirRequest request,
+        CancellationToken deadline,
+        CancellationToken cancellation,
+        Action<string>? verbose)
     {
         FhirRequest hop = request;
         for (int redirects = 0; ; redirects++)
@@ -98,8 +102,9 @@ public sealed class FhirClient
             }
 
             string credentials = !_connection.Connection.HasAuthentication ? string.Empty
-                : FhirUris.SameOrigin(next.Uri, _connection.Connection.BaseUri) ? ", with the connection's credentials (same origin)"
-                : ", without credentials (another origin)";
+                : FhirUris.SameOrigin(next.Uri, _connection.Connection.BaseUri)
+                    ? ", with the connection's credentials (same origin)"
+                    : ", without credentials (another origin)";
             verbose?.Invoke(
                 $"{hop.Method} {UrlRedaction.Display(hop.Uri)} -> {response.StatusCode}: following to {next.Method}"
                 + $" {UrlRedaction.Display(next.Uri)}{credentials}.");
@@ -108,7 +113,11 @@ public sealed class FhirClient
     }
 
     /// <summary>One request to one URL, credentials decided by that URL's origin.</summary>
-    private async Task<Outcome> ExchangeAsync(FhirRequest request, CancellationToken deadline, CancellationToken cancellation, Action<string>? verbose)
+    private async Task<Outcome> ExchangeAsync(
+        FhirRequest request,
+        CancellationToken deadline,
+        CancellationToken cancellation,
+        Action<string>? verbose)
     {
         var watch = Stopwatch.StartNew();
         bool withCredentials = FhirUris.SameOrigin(request.Uri, _connection.Connection.BaseUri);
@@ -172,7 +181,10 @@ public sealed class FhirClient
         if (_connection.Basic is { } basic)
         {
             string pair = basic.UserName + ":" + basic.Password.Reveal();
-            return (new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair))), null, TokenSource.None);
+            return (
+                new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair))),
+                null,
+                TokenSource.None);
         }
 
         if (_connection.OAuth is not { } oauth)
@@ -182,7 +194,8 @@ public sealed class FhirClient
 
         try
         {
-            (AccessToken token, TokenSource source) = await _tokens.GetAsync(_tokenKey!, oauth, Fetch, deadline).ConfigureAwait(false);
+            (AccessToken token, TokenSource source) =
+                await _tokens.GetAsync(_tokenKey!, oauth, Fetch, deadline).ConfigureAwait(false);
             return (new AuthenticationHeaderValue("Bearer", token.Value.Reveal()), token, source);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)

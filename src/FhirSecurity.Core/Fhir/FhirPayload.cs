@@ -24,7 +24,8 @@ public static class FhirPayload
             return new FhirResult(null, null, [], null, null);
         }
 
-        if (!TryDeserialize(FhirJsonDeserializer.RECOVERABLE, response.Body, out Resource? resource, out _) || resource is null)
+        if (!TryDeserialize(FhirJsonDeserializer.RECOVERABLE, response.Body, out Resource? resource, out _)
+            || resource is null)
         {
             if (JsonText.IsJson(response.Body))
             {
@@ -35,7 +36,8 @@ public static class FhirPayload
             throw new FhirSecurityException(
                 ErrorIds.FhirResponseInvalid,
                 FailureCategory.ProtocolError,
-                $"{response.Uri} answered HTTP {response.StatusCode} with a body that is not FHIR JSON ({response.ContentType ?? "no content type"}). Use -Raw to see it as text.",
+                $"{response.Uri} answered HTTP {response.StatusCode} with a body that is not FHIR JSON"
+                + $" ({response.ContentType ?? "no content type"}). Use -Raw to see it as text.",
                 response.Uri) { StatusCode = response.StatusCode };
         }
 
@@ -53,9 +55,12 @@ public static class FhirPayload
     private static string[] EntryResources(string bundleJson)
     {
         using JsonDocument document = JsonDocument.Parse(bundleJson);
-        return document.RootElement.TryGetProperty("entry", out JsonElement entries) && entries.ValueKind == JsonValueKind.Array
+        return document.RootElement.TryGetProperty("entry", out JsonElement entries)
+            && entries.ValueKind == JsonValueKind.Array
             ? entries.EnumerateArray()
-                .Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("resource", out JsonElement r) && r.ValueKind == JsonValueKind.Object)
+                .Where(e => e.ValueKind == JsonValueKind.Object
+                    && e.TryGetProperty("resource", out JsonElement r)
+                    && r.ValueKind == JsonValueKind.Object)
                 .Select(e => e.GetProperty("resource").GetRawText())
                 .ToArray()
             : [];
@@ -72,7 +77,11 @@ public static class FhirPayload
             throw BodyInvalid("it is not JSON");
         }
 
-        bool clean = TryDeserialize(FhirJsonDeserializer.DEFAULT, json, out Resource? resource, out IEnumerable<CodedException> issues);
+        bool clean = TryDeserialize(
+            FhirJsonDeserializer.DEFAULT,
+            json,
+            out Resource? resource,
+            out IEnumerable<CodedException> issues);
         if (resource is null)
         {
             // A JSON Patch document (PATCH) is a JSON array, not a resource: send it as it is.
@@ -139,9 +148,13 @@ public static class FhirPayload
 
     private static string Describe(OperationOutcome.IssueComponent issue)
     {
-        string text = issue.Diagnostics ?? issue.Details?.Text ?? issue.Details?.Coding.FirstOrDefault()?.Display ?? string.Empty;
+        string text = issue.Diagnostics
+            ?? issue.Details?.Text
+            ?? issue.Details?.Coding.FirstOrDefault()?.Display
+            ?? string.Empty;
         string where = issue.Expression.Any() ? " at " + string.Join(", ", issue.Expression) : string.Empty;
-        return $"{issue.Severity?.ToString().ToLowerInvariant() ?? "issue"} {issue.Code?.GetLiteral() ?? string.Empty}: {text}{where}".Trim();
+        return ($"{issue.Severity?.ToString().ToLowerInvariant() ?? "issue"}"
+            + $" {issue.Code?.GetLiteral() ?? string.Empty}: {text}{where}").Trim();
     }
 
     private static FailureCategory CategoryOf(int status) => status switch
@@ -162,7 +175,11 @@ public static class FhirPayload
     /// error page from a gateway, a bare number), and turns any JSON object, resourceType or not, into a
     /// DynamicResource. Neither is a FHIR resource, so both give null here.
     /// </summary>
-    private static bool TryDeserialize(FhirJsonDeserializer deserializer, string json, out Resource? resource, out IEnumerable<CodedException> issues)
+    private static bool TryDeserialize(
+        FhirJsonDeserializer deserializer,
+        string json,
+        out Resource? resource,
+        out IEnumerable<CodedException> issues)
     {
         resource = null;
         issues = [];
@@ -199,7 +216,11 @@ public static class FhirPayload
     }
 
     private static FhirSecurityException BodyInvalid(string why)
-        => new(ErrorIds.FhirBodyInvalid, FailureCategory.InvalidArgument, $"The request body was refused before sending: {why}. Pass a resource object, a hashtable or JSON text with a resourceType.");
+        => new(
+            ErrorIds.FhirBodyInvalid,
+            FailureCategory.InvalidArgument,
+            $"The request body was refused before sending: {why}. Pass a resource object, a hashtable or JSON text"
+            + " with a resourceType.");
 }
 
 /// <summary>A checked request body.</summary>

@@ -9,4 +9,9 @@ namespace FhirSecurity.Core.Fhir;
 /// <param name="EntryJson">For a Bundle, each entry's resource as JSON (entries without a resource left out).</param>
 /// <param name="NextLink">For a Bundle, the <c>next</c> link, or null on the last page.</param>
 /// <param name="Total">For a search Bundle, the total the server reported.</param>
-public sealed record FhirResult(string? ResourceJson, string? ResourceType, IReadOnlyList<string> EntryJson, Uri? NextLink, int? Total);
+public sealed record FhirResult(
+    string? ResourceJson,
+    string? ResourceType,
+    IReadOnlyList<string> EntryJson,
+    Uri? NextLink,
+    int? Total);

@@ -11,15 +11,20 @@ public static class FhirUris
     /// or <c>Patient?name=x</c>, or absolute) with <paramref name="query"/> appended, values URL-encoded, a list
     /// value giving one parameter per item.
     /// </summary>
-    public static Uri Resolve(Uri baseUri, string? path, IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? query)
+    public static Uri Resolve(
+        Uri baseUri,
+        string? path,
+        IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? query)
     {
         Uri target;
         string trimmed = (path ?? string.Empty).Trim();
-        if (Uri.TryCreate(trimmed, UriKind.Absolute, out Uri? absolute) && (absolute.Scheme == Uri.UriSchemeHttps || absolute.Scheme == Uri.UriSchemeHttp))
+        if (Uri.TryCreate(trimmed, UriKind.Absolute, out Uri? absolute)
+            && (absolute.Scheme == Uri.UriSchemeHttps || absolute.Scheme == Uri.UriSchemeHttp))
         {
             target = absolute;
         }
-        else if (trimmed.Split(['?', '#'], 2)[0].Contains("://", StringComparison.Ordinal) || trimmed.StartsWith("//", StringComparison.Ordinal))
+        else if (trimmed.Split(['?', '#'], 2)[0].Contains("://", StringComparison.Ordinal)
+            || trimmed.StartsWith("//", StringComparison.Ordinal))
         {
             // Only before the query: token searches carry URLs in their values (code=http://loinc.org|8867-4).
             throw PathInvalid(path);
@@ -45,18 +50,26 @@ public static class FhirUris
         }
 
         var builder = new UriBuilder(target);
-        builder.Query = string.IsNullOrEmpty(builder.Query) || builder.Query == "?" ? extra : builder.Query.TrimStart('?') + "&" + extra;
+        builder.Query = string.IsNullOrEmpty(builder.Query) || builder.Query == "?"
+            ? extra
+            : builder.Query.TrimStart('?') + "&" + extra;
         return builder.Uri;
     }
 
-    /// <summary>True when <paramref name="uri"/> is on the same origin (scheme, host, port) as <paramref name="baseUri"/>.</summary>
+    /// <summary>
+    /// True when <paramref name="uri"/> is on the same origin (scheme, host, port) as <paramref name="baseUri"/>.
+    /// </summary>
     public static bool SameOrigin(Uri uri, Uri baseUri)
         => string.Equals(uri.Scheme, baseUri.Scheme, StringComparison.OrdinalIgnoreCase)
            && string.Equals(uri.IdnHost, baseUri.IdnHost, StringComparison.OrdinalIgnoreCase)
            && uri.Port == baseUri.Port;
 
     private static FhirSecurityException PathInvalid(string? path)
-        => new(ErrorIds.FhirPathInvalid, FailureCategory.InvalidArgument, $"'{path}' is not a path below the base URL nor an http(s) URL.", path);
+        => new(
+            ErrorIds.FhirPathInvalid,
+            FailureCategory.InvalidArgument,
+            $"'{path}' is not a path below the base URL nor an http(s) URL.",
+            path);
 
     private static string Encode(IEnumerable<KeyValuePair<string, IReadOnlyList<string>>>? query)
     {

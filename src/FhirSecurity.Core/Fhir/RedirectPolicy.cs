@@ -64,7 +64,9 @@ public static class RedirectPolicy
             target = new UriBuilder(target) { Fragment = string.Empty }.Uri;
         }
 
-        bool toGet = status == 303 ? request.Method != HttpMethod.Head : status is 301 or 302 && request.Method == HttpMethod.Post;
+        bool toGet = status == 303
+            ? request.Method != HttpMethod.Head
+            : status is 301 or 302 && request.Method == HttpMethod.Post;
         return toGet
             ? request with { Method = HttpMethod.Get, Uri = target, Body = null }
             : request with { Uri = target };

@@ -11,5 +11,14 @@ internal static class ClientCertificateAlerts
     public static readonly string[] Required = ["certificate required", "CERTIFICATE_REQUIRED", "certificate_required"];
 
     /// <summary>The server did not accept the certificate.</summary>
-    public static readonly string[] Refused = ["bad certificate", "unknown ca", "certificate unknown", "alert access denied", "BAD_CERTIFICATE", "UNKNOWN_CA", "CERTIFICATE_UNKNOWN"];
+    public static readonly string[] Refused =
+    [
+        "bad certificate",
+        "unknown ca",
+        "certificate unknown",
+        "alert access denied",
+        "BAD_CERTIFICATE",
+        "UNKNOWN_CA",
+        "CERTIFICATE_UNKNOWN",
+    ];
 }

@@ -25,7 +25,9 @@ public sealed class HandlerPool
     /// validates with (the one that knows why a certificate was refused).
     /// </summary>
     public PooledClient GetClient(TransportPolicy policy)
-        => _clients.GetOrAdd(policy.Fingerprint, _ => new Lazy<PooledClient>(() => new PooledClient(Create(policy), policy))).Value;
+        => _clients.GetOrAdd(
+            policy.Fingerprint,
+            _ => new Lazy<PooledClient>(() => new PooledClient(Create(policy), policy))).Value;
 
     private static HttpClient Create(TransportPolicy policy)
     {

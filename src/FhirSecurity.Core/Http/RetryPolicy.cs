@@ -29,7 +29,9 @@ public sealed record RetryPolicy(int MaximumRetryCount, TimeSpan Interval, bool 
     /// </summary>
     public static readonly TimeSpan MinimumAttemptTime = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Three retries from one second, idempotent methods only: what Invoke-FhirRequest does by default.</summary>
+    /// <summary>
+    /// Three retries from one second, idempotent methods only: what Invoke-FhirRequest does by default.
+    /// </summary>
     public static RetryPolicy Default { get; } = new(3, TimeSpan.FromSeconds(1));
 
     /// <summary>Send once.</summary>
@@ -120,7 +122,12 @@ public sealed record RetryPolicy(int MaximumRetryCount, TimeSpan Interval, bool 
     /// time in <paramref name="remaining"/> for another attempt, taken to need <paramref name="attempt"/> (what the
     /// last one took) and at least <see cref="MinimumAttemptTime"/>.
     /// </summary>
-    public TimeSpan? Delay(int retry, TimeSpan? retryAfter, TimeSpan remaining, double jitter, TimeSpan attempt = default)
+    public TimeSpan? Delay(
+        int retry,
+        TimeSpan? retryAfter,
+        TimeSpan remaining,
+        double jitter,
+        TimeSpan attempt = default)
     {
         if (retry > MaximumRetryCount)
         {

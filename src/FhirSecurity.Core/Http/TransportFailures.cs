@@ -45,12 +45,17 @@ internal static class TransportFailures
         if (refusal is { RevocationUnknown: true })
         {
             string advice = tls.RevocationMode == RevocationCheckMode.Offline
-                ? "No revocation data for this chain is cached on this machine: run once with -RevocationMode Online so the CRL gets cached, or use -RevocationMode NoCheck if the CA publishes no revocation data (Set-FhirConnection -RevocationMode NoCheck)."
-                : "Make the CA's CRL distribution point or OCSP responder reachable from this machine, use -RevocationMode Offline to rely on revocation data already cached here, or -RevocationMode NoCheck if the CA publishes no revocation data (Set-FhirConnection -RevocationMode NoCheck).";
+                ? "No revocation data for this chain is cached on this machine: run once with -RevocationMode Online"
+                  + " so the CRL gets cached, or use -RevocationMode NoCheck if the CA publishes no revocation data"
+                  + " (Set-FhirConnection -RevocationMode NoCheck)."
+                : "Make the CA's CRL distribution point or OCSP responder reachable from this machine, use"
+                  + " -RevocationMode Offline to rely on revocation data already cached here, or -RevocationMode"
+                  + " NoCheck if the CA publishes no revocation data (Set-FhirConnection -RevocationMode NoCheck).";
             return new FhirSecurityException(
                 ErrorIds.TlsRevocationUnknown,
                 FailureCategory.SecurityError,
-                $"TLS validation failed for {what} {origin} ({tls.Mode} validation, -RevocationMode {tls.RevocationMode}): {refusal.Reason}. Nothing was sent. {advice}",
+                $"TLS validation failed for {what} {origin} ({tls.Mode} validation,"
+                + $" -RevocationMode {tls.RevocationMode}): {refusal.Reason}. Nothing was sent. {advice}",
                 uri,
                 ex);
         }
@@ -60,17 +65,22 @@ internal static class TransportFailures
             return new FhirSecurityException(
                 ErrorIds.TlsProtocolMismatch,
                 FailureCategory.SecurityError,
-                $"The TLS handshake with {what} {origin} failed ({Innermost(ex).Message}): the connection requires TLS 1.3 (-MinimumTlsVersion 1.3), and the server most likely does not offer it. Nothing was sent. Enable TLS 1.3 on the server, or allow TLS 1.2: Set-FhirConnection -MinimumTlsVersion 1.2.",
+                $"The TLS handshake with {what} {origin} failed ({Innermost(ex).Message}): the connection requires"
+                + " TLS 1.3 (-MinimumTlsVersion 1.3), and the server most likely does not offer it. Nothing was sent."
+                + " Enable TLS 1.3 on the server, or allow TLS 1.2: Set-FhirConnection -MinimumTlsVersion 1.2.",
                 uri,
                 ex);
         }
 
         string reason = refusal?.Reason
-            ?? $"the TLS handshake failed ({Innermost(ex).Message}); the server may offer only TLS versions older than 1.2, which are never used";
+            ?? $"the TLS handshake failed ({Innermost(ex).Message}); the server may offer only TLS versions older"
+            + " than 1.2, which are never used";
         return new FhirSecurityException(
             ErrorIds.TlsValidationFailed,
             FailureCategory.SecurityError,
-            $"TLS validation failed for {what} {origin} ({tls.Mode} validation): {reason}. Nothing was sent. If the server uses an internal CA, import it with Import-FhirCaBundle and use -TlsValidation CustomBundle.",
+            $"TLS validation failed for {what} {origin} ({tls.Mode} validation): {reason}. Nothing was sent."
+            + " If the server uses an internal CA, import it with Import-FhirCaBundle and use"
+            + " -TlsValidation CustomBundle.",
             uri,
             ex);
     }
@@ -80,7 +90,8 @@ internal static class TransportFailures
     private static FhirSecurityException? ProxyFailure(
         HttpRequestException ex, TransportPolicy tls, Uri uri, string what)
     {
-        HttpRequestException? tunnel = FindAll<HttpRequestException>(ex).FirstOrDefault(e => e.HttpRequestError == HttpRequestError.ProxyTunnelError);
+        HttpRequestException? tunnel = FindAll<HttpRequestException>(ex)
+            .FirstOrDefault(e => e.HttpRequestError == HttpRequestError.ProxyTunnelError);
         Uri? proxy = tls.Proxy.ProxyFor(uri);
         string origin = uri.GetLeftPart(UriPartial.Authority);
         string proxyText = proxy?.GetLeftPart(UriPartial.Authority) ?? "the proxy";
@@ -91,11 +102,13 @@ internal static class TransportFailures
             {
                 string advice = tls.Proxy.UserName is null
                     ? "Give the proxy credentials: Set-FhirConnection -Proxy <url> -ProxyCredential (Get-Credential)."
-                    : $"The proxy refused the user '{tls.Proxy.UserName}': set the right credentials with Set-FhirConnection -ProxyCredential.";
+                    : $"The proxy refused the user '{tls.Proxy.UserName}': set the right credentials with"
+                      + " Set-FhirConnection -ProxyCredential.";
                 return new FhirSecurityException(
                     ErrorIds.ProxyAuthenticationRequired,
                     FailureCategory.AuthenticationError,
-                    $"{setting[..1].ToUpperInvariant()}{setting[1..]} {proxyText} refused to open a tunnel to {what} {origin}: it requires authentication (HTTP 407). Nothing was sent to the server. {advice}",
+                    $"{setting[..1].ToUpperInvariant()}{setting[1..]} {proxyText} refused to open a tunnel to {what}"
+                    + $" {origin}: it requires authentication (HTTP 407). Nothing was sent to the server. {advice}",
                     uri,
                     ex) { StatusCode = 407 };
             }
@@ -103,17 +116,23 @@ internal static class TransportFailures
             return new FhirSecurityException(
                 ErrorIds.ProxyTunnelFailed,
                 FailureCategory.ConnectionError,
-                $"{setting[..1].ToUpperInvariant()}{setting[1..]} {proxyText} did not open a tunnel to {what} {origin}{(tunnel.StatusCode is { } status ? $" (HTTP {(int)status})" : string.Empty)}: {Innermost(ex).Message} Check that the proxy may reach that host, or use -NoProxy if it is reachable directly.",
+                $"{setting[..1].ToUpperInvariant()}{setting[1..]} {proxyText} did not open a tunnel to {what} {origin}"
+                + $"{(tunnel.StatusCode is { } status ? $" (HTTP {(int)status})" : string.Empty)}:"
+                + $" {Innermost(ex).Message} Check that the proxy may reach that host, or use -NoProxy if it is"
+                + " reachable directly.",
                 uri,
                 ex) { StatusCode = tunnel.StatusCode is { } code ? (int)code : null };
         }
 
-        if (proxy is not null && FindAll<HttpRequestException>(ex).Any(e => e.HttpRequestError == HttpRequestError.ConnectionError))
+        if (proxy is not null
+            && FindAll<HttpRequestException>(ex).Any(e => e.HttpRequestError == HttpRequestError.ConnectionError))
         {
             return new FhirSecurityException(
                 ErrorIds.ProxyUnreachable,
                 FailureCategory.ConnectionError,
-                $"Could not reach {setting} {proxyText} on the way to {what} {origin}: {Innermost(ex).Message}. Check the proxy URL (Get-FhirConnection shows it), or use -NoProxy if the server is reachable directly.",
+                $"Could not reach {setting} {proxyText} on the way to {what} {origin}: {Innermost(ex).Message}."
+                + " Check the proxy URL (Get-FhirConnection shows it), or use -NoProxy if the server is reachable"
+                + " directly.",
                 uri,
                 ex);
         }
@@ -130,7 +149,9 @@ internal static class TransportFailures
         // With a certificate configured the handler presents it without asking the callback, so a handshake the
         // server breaks off is put down to the certificate (the message says "most likely").
         // A TLS 1.3-only connection whose handshake fails outright is left to the protocol check below.
-        bool presentedAndBroken = tls.ClientCertificate is not null && tls.LastRefusal(uri.IdnHost) is null && IsHandshakeBreak(ex)
+        bool presentedAndBroken = tls.ClientCertificate is not null
+            && tls.LastRefusal(uri.IdnHost) is null
+            && IsHandshakeBreak(ex)
             && !(tls.MinimumVersion == TlsVersion.Tls13 && Find<AuthenticationException>(ex) is not null);
         if (!presentedAndBroken && !IsClientCertificateFailure(ex, tls, uri))
         {
@@ -144,16 +165,23 @@ internal static class TransportFailures
             return new FhirSecurityException(
                 ErrorIds.TlsClientCertificateRequired,
                 FailureCategory.SecurityError,
-                $"{server} {origin} requires a TLS client certificate, and this connection has none: the server asked for one and ended the handshake ({Innermost(ex).Message}). Nothing was sent. Add one: Set-FhirConnection -ClientCertificatePath <pfx or pem file>.",
+                $"{server} {origin} requires a TLS client certificate, and this connection has none: the server asked"
+                + $" for one and ended the handshake ({Innermost(ex).Message}). Nothing was sent. Add one:"
+                + " Set-FhirConnection -ClientCertificatePath <pfx or pem file>.",
                 uri,
                 ex);
         }
 
-        string expired = certificate.NotAfter < DateTimeOffset.UtcNow ? $" It expired on {certificate.NotAfter:u}." : string.Empty;
+        string expired = certificate.NotAfter < DateTimeOffset.UtcNow
+            ? $" It expired on {certificate.NotAfter:u}."
+            : string.Empty;
         return new FhirSecurityException(
             ErrorIds.TlsClientCertificateRefused,
             FailureCategory.SecurityError,
-            $"{server} {origin} ended the TLS handshake in which the client certificate '{certificate.Subject}' (thumbprint {certificate.Thumbprint}) was presented ({Innermost(ex).Message}): most likely it refused the certificate.{expired} Nothing was sent. Check that the server trusts the certificate's CA and that it is valid for client authentication; replace it with Set-FhirConnection -ClientCertificatePath.",
+            $"{server} {origin} ended the TLS handshake in which the client certificate '{certificate.Subject}'"
+            + $" (thumbprint {certificate.Thumbprint}) was presented ({Innermost(ex).Message}): most likely it refused"
+            + $" the certificate.{expired} Nothing was sent. Check that the server trusts the certificate's CA and that"
+            + " it is valid for client authentication; replace it with Set-FhirConnection -ClientCertificatePath.",
             uri,
             ex);
     }
@@ -172,7 +200,9 @@ internal static class TransportFailures
         }
 
         string text = string.Join(" | ", FindAll<Exception>(ex).Select(e => e.Message));
-        if (ClientCertificateAlerts.Required.Concat(ClientCertificateAlerts.Refused).Any(a => text.Contains(a, StringComparison.OrdinalIgnoreCase)))
+        if (ClientCertificateAlerts.Required
+            .Concat(ClientCertificateAlerts.Refused)
+            .Any(a => text.Contains(a, StringComparison.OrdinalIgnoreCase)))
         {
             return true;
         }
@@ -182,7 +212,8 @@ internal static class TransportFailures
 
     private static bool IsHandshakeBreak(Exception ex)
         => Find<AuthenticationException>(ex) is not null
-           || FindAll<HttpRequestException>(ex).Any(e => e.HttpRequestError is HttpRequestError.SecureConnectionError or HttpRequestError.ResponseEnded)
+           || FindAll<HttpRequestException>(ex)
+               .Any(e => e.HttpRequestError is HttpRequestError.SecureConnectionError or HttpRequestError.ResponseEnded)
            || FindAll<HttpIOException>(ex).Any(e => e.HttpRequestError == HttpRequestError.ResponseEnded);
 
     /// <summary>The request took longer than its timeout.</summary>

@@ -21,7 +21,8 @@ namespace FhirSecurity.Core.Http;
 public sealed class TransportPolicy
 {
     // What a revocation check that could not reach a verdict reports (no CRL/OCSP published, unreachable, not cached).
-    private const X509ChainStatusFlags RevocationUnknownFlags = X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
+    private const X509ChainStatusFlags RevocationUnknownFlags =
+        X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
 
     private readonly X509Certificate2Collection _roots = [];
     private readonly X509Certificate2Collection _intermediates = [];
@@ -49,18 +50,23 @@ public sealed class TransportPolicy
         RevocationMode = revocationMode;
         ClientCertificate = clientCertificate;
         Proxy = proxy ?? ProxySettings.System;
-        _clientContext = clientCertificate is null ? null : new Lazy<SslStreamCertificateContext>(clientCertificate.CreateContext);
+        _clientContext = clientCertificate is null
+            ? null
+            : new Lazy<SslStreamCertificateContext>(clientCertificate.CreateContext);
         if (mode == TlsValidationMode.CustomBundle)
         {
             ArgumentNullException.ThrowIfNull(bundle);
             foreach (X509Certificate2 certificate in bundle.ToCollection())
             {
-                (certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData) ? _roots : _intermediates).Add(certificate);
+                (certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData)
+                    ? _roots
+                    : _intermediates).Add(certificate);
             }
         }
 
         // Every setting that changes what the handler accepts, so policies that differ never share a pooled handler.
-        Fingerprint = mode + ":" + (bundle is null ? "-" : Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(bundle.Pem))))
+        Fingerprint = mode + ":"
+            + (bundle is null ? "-" : Convert.ToHexString(SHA256.HashData(Encoding.ASCII.GetBytes(bundle.Pem))))
             + ":tls" + TlsVersions.ToText(minimumVersion) + ":revocation-" + revocationMode
             + ":client-" + (clientCertificate?.Fingerprint ?? "-") + ":proxy-" + Proxy.Fingerprint;
     }
@@ -87,13 +93,16 @@ public sealed class TransportPolicy
     public RevocationCheckMode RevocationMode { get; }
 
     /// <summary>The protocols to enable on the handler: TLS 1.2 and 1.3, or 1.3 alone. Never anything older.</summary>
-    public SslProtocols EnabledProtocols => MinimumVersion == TlsVersion.Tls13 ? SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13;
+    public SslProtocols EnabledProtocols
+        => MinimumVersion == TlsVersion.Tls13 ? SslProtocols.Tls13 : SslProtocols.Tls12 | SslProtocols.Tls13;
 
     /// <summary>
-    /// The revocation check for the platform's own chain (<see cref="SslClientAuthenticationOptions.CertificateRevocationCheckMode"/>):
-    /// the connection's for Default; none for CustomBundle, which builds its own chain, and Skip, which looks at nothing.
+    /// The revocation check for the platform's own chain
+    /// (<see cref="SslClientAuthenticationOptions.CertificateRevocationCheckMode"/>): the connection's for Default;
+    /// none for CustomBundle, which builds its own chain, and Skip, which looks at nothing.
     /// </summary>
-    public X509RevocationMode PlatformRevocationMode => Mode == TlsValidationMode.Default ? ToX509(RevocationMode) : X509RevocationMode.NoCheck;
+    public X509RevocationMode PlatformRevocationMode
+        => Mode == TlsValidationMode.Default ? ToX509(RevocationMode) : X509RevocationMode.NoCheck;
 
     /// <summary>
     /// Identifies the policy for pooling: equal fingerprints validate identically, present the same client
@@ -102,7 +111,8 @@ public sealed class TransportPolicy
     public string Fingerprint { get; }
 
     /// <summary>The last refusal of a certificate presented by <paramref name="host"/>, or null.</summary>
-    public TlsRefusal? LastRefusal(string host) => _lastFailure.TryGetValue(host, out TlsRefusal? refusal) ? refusal : null;
+    public TlsRefusal? LastRefusal(string host)
+        => _lastFailure.TryGetValue(host, out TlsRefusal? refusal) ? refusal : null;
 
     /// <summary>
     /// True when <paramref name="host"/> asked for a client certificate in a handshake (seen through
@@ -114,7 +124,12 @@ public sealed class TransportPolicy
     /// The callback for <see cref="SslClientAuthenticationOptions.LocalCertificateSelectionCallback"/>: it notes
     /// that the server asked for a client certificate, and presents the connection's (or none).
     /// </summary>
-    public X509Certificate SelectClientCertificate(object sender, string targetHost, X509CertificateCollection localCertificates, X509Certificate? remoteCertificate, string[] acceptableIssuers)
+    public X509Certificate SelectClientCertificate(
+        object sender,
+        string targetHost,
+        X509CertificateCollection localCertificates,
+        X509Certificate? remoteCertificate,
+        string[] acceptableIssuers)
     {
         // SslStream may also call this before the handshake, to pick a certificate in advance; only a call made
         // once the server's certificate is known answers a CertificateRequest from the server.
@@ -129,8 +144,9 @@ public sealed class TransportPolicy
 
     /// <summary>
     /// Sets what this policy decides on a TLS client's options: the protocols, the platform's revocation check, the
-    /// validation callback (<see cref="Validate"/>) and the client certificate (with <see cref="SelectClientCertificate"/>).
-    /// The pooled handlers and a connection test's own handshake both take their options from here, so they cannot drift.
+    /// validation callback (<see cref="Validate"/>) and the client certificate (with
+    /// <see cref="SelectClientCertificate"/>). The pooled handlers and a connection test's own handshake both take
+    /// their options from here, so they cannot drift.
     /// </summary>
     public void Configure(SslClientAuthenticationOptions options)
     {
@@ -145,7 +161,9 @@ public sealed class TransportPolicy
         options.LocalCertificateSelectionCallback = SelectClientCertificate;
     }
 
-    /// <summary>The callback for <see cref="SslClientAuthenticationOptions.RemoteCertificateValidationCallback"/>.</summary>
+    /// <summary>
+    /// The callback for <see cref="SslClientAuthenticationOptions.RemoteCertificateValidationCallback"/>.
+    /// </summary>
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? platformChain, SslPolicyErrors errors)
     {
         string host = (sender as SslStream)?.TargetHostName ?? string.Empty;
@@ -166,7 +184,11 @@ public sealed class TransportPolicy
         return false;
     }
 
-    private TlsRefusal? ValidateAgainstBundle(X509Certificate? presented, X509Chain? platformChain, SslPolicyErrors errors, string host)
+    private TlsRefusal? ValidateAgainstBundle(
+        X509Certificate? presented,
+        X509Chain? platformChain,
+        SslPolicyErrors errors,
+        string host)
     {
         if (presented is null)
         {
@@ -199,10 +221,16 @@ public sealed class TransportPolicy
 
         return OnlyRevocationUnknown(chain)
             ? RevocationUnknown(leaf.Subject, chain)
-            : new TlsRefusal($"the certificate '{leaf.Subject}' does not chain to the CA bundle: {DescribeChain(chain)}", false);
+            : new TlsRefusal(
+                $"the certificate '{leaf.Subject}' does not chain to the CA bundle: {DescribeChain(chain)}",
+                false);
     }
 
-    private TlsRefusal? DescribeDefault(SslPolicyErrors errors, X509Chain? chain, X509Certificate? presented, string host)
+    private TlsRefusal? DescribeDefault(
+        SslPolicyErrors errors,
+        X509Chain? chain,
+        X509Certificate? presented,
+        string host)
     {
         if (errors == SslPolicyErrors.None)
         {
@@ -224,20 +252,27 @@ public sealed class TransportPolicy
             return RevocationUnknown(presented.Subject, chain);
         }
 
-        return new TlsRefusal($"the certificate '{presented.Subject}' is not trusted by the system trust store: {(chain is null ? "no chain" : DescribeChain(chain))}", false);
+        return new TlsRefusal(
+            $"the certificate '{presented.Subject}' is not trusted by the system trust store:"
+            + $" {(chain is null ? "no chain" : DescribeChain(chain))}",
+            false);
     }
 
     // Revocation counts as the reason only when it is the sole problem: an untrusted or expired chain is refused
     // as such, whatever its revocation status.
     private static bool OnlyRevocationUnknown(X509Chain chain)
     {
-        X509ChainStatusFlags all = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (acc, s) => acc | s.Status);
+        X509ChainStatusFlags all = chain.ChainStatus
+            .Aggregate(X509ChainStatusFlags.NoError, (acc, s) => acc | s.Status);
         all = chain.ChainElements.SelectMany(e => e.ChainElementStatus).Aggregate(all, (acc, s) => acc | s.Status);
         return all != X509ChainStatusFlags.NoError && (all & ~RevocationUnknownFlags) == X509ChainStatusFlags.NoError;
     }
 
     private TlsRefusal RevocationUnknown(string subject, X509Chain chain)
-        => new($"the revocation status of the certificate '{subject}' or its issuers could not be determined ({RevocationMode} revocation checking): {DescribeChain(chain)}", true);
+        => new(
+            $"the revocation status of the certificate '{subject}' or its issuers could not be determined"
+            + $" ({RevocationMode} revocation checking): {DescribeChain(chain)}",
+            true);
 
     private static X509RevocationMode ToX509(RevocationCheckMode mode) => mode switch
     {
@@ -251,13 +286,15 @@ public sealed class TransportPolicy
         using var leaf = new X509Certificate2(presented);
         string names = string.Join(", ", leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>()
             .SelectMany(san => san.EnumerateDnsNames().Concat(san.EnumerateIPAddresses().Select(ip => ip.ToString()))));
-        return $"the certificate is for '{(names.Length > 0 ? names : leaf.Subject)}', not for the host '{host}' that was called";
+        return $"the certificate is for '{(names.Length > 0 ? names : leaf.Subject)}', not for the host '{host}'"
+            + " that was called";
     }
 
     private static string DescribeChain(X509Chain chain)
     {
         string statuses = string.Join("; ", chain.ChainElements
-            .SelectMany(e => e.ChainElementStatus.Select(s => $"{e.Certificate.Subject}: {s.Status} ({s.StatusInformation.Trim()})"))
+            .SelectMany(e => e.ChainElementStatus
+                .Select(s => $"{e.Certificate.Subject}: {s.Status} ({s.StatusInformation.Trim()})"))
             .Concat(chain.ChainStatus.Select(s => $"{s.Status} ({s.StatusInformation.Trim()})"))
             .Distinct());
         return statuses.Length > 0 ? statuses : "chain could not be built";
@@ -265,6 +302,10 @@ public sealed class TransportPolicy
 }
 
 /// <summary>Why a server certificate was refused.</summary>
-/// <param name="Reason">What was wrong: the chain status, or the names the certificate is for against the host called.</param>
-/// <param name="RevocationUnknown">True when the chain was otherwise acceptable but its revocation status could not be determined.</param>
+/// <param name="Reason">
+/// What was wrong: the chain status, or the names the certificate is for against the host called.
+/// </param>
+/// <param name="RevocationUnknown">
+/// True when the chain was otherwise acceptable but its revocation status could not be determined.
+/// </param>
 public sealed record TlsRefusal(string Reason, bool RevocationUnknown);

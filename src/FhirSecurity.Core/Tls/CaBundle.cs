@@ -15,7 +15,11 @@ public sealed class CaBundle
 
     private readonly X509Certificate2Collection _certificates;
 
-    private CaBundle(X509Certificate2Collection certificates, IReadOnlyList<CaCertificate> summaries, string pem, IReadOnlyList<string> warnings)
+    private CaBundle(
+        X509Certificate2Collection certificates,
+        IReadOnlyList<CaCertificate> summaries,
+        string pem,
+        IReadOnlyList<string> warnings)
     {
         _certificates = certificates;
         Certificates = summaries;
@@ -73,7 +77,8 @@ public sealed class CaBundle
             throw new FhirSecurityException(
                 ErrorIds.CaBundleInvalidPem,
                 FailureCategory.InvalidData,
-                $"The CA bundle from {source} is not valid PEM: {ex.Message} Give a file of '-----BEGIN CERTIFICATE-----' blocks.",
+                $"The CA bundle from {source} is not valid PEM: {ex.Message} Give a file of"
+                + " '-----BEGIN CERTIFICATE-----' blocks.",
                 source,
                 ex);
         }
@@ -83,7 +88,8 @@ public sealed class CaBundle
             throw new FhirSecurityException(
                 ErrorIds.CaBundleEmpty,
                 FailureCategory.InvalidData,
-                $"The CA bundle from {source} holds no certificate. Give the PEM of the internal CA: one or more '-----BEGIN CERTIFICATE-----' blocks.",
+                $"The CA bundle from {source} holds no certificate. Give the PEM of the internal CA: one or more"
+                + " '-----BEGIN CERTIFICATE-----' blocks.",
                 source);
         }
 
@@ -119,7 +125,8 @@ public sealed class CaBundle
                 throw new FhirSecurityException(
                     ErrorIds.CaBundleContainsPrivateKey,
                     FailureCategory.SecurityError,
-                    $"The CA bundle from {source} contains a private key ('{label}'). A CA bundle holds only public certificates: remove the key from the file (and treat the key as exposed).",
+                    $"The CA bundle from {source} contains a private key ('{label}'). A CA bundle holds only public"
+                    + " certificates: remove the key from the file (and treat the key as exposed).",
                     source);
             }
 
@@ -143,7 +150,8 @@ public sealed class CaBundle
             throw new FhirSecurityException(
                 ErrorIds.CaBundleInvalidPem,
                 FailureCategory.InvalidData,
-                $"The CA bundle from {source} has {markers - blocks} block(s) that are not valid PEM (damaged base64 or a missing END line). Fix or re-download the file.",
+                $"The CA bundle from {source} has {markers - blocks} block(s) that are not valid PEM (damaged base64"
+                + " or a missing END line). Fix or re-download the file.",
                 source);
         }
     }
@@ -165,30 +173,41 @@ public sealed class CaBundle
             throw new FhirSecurityException(
                 ErrorIds.CaBundleCertificateNotCa,
                 FailureCategory.InvalidData,
-                $"The certificate '{summary.Subject}' (SHA-256 {summary.Sha256Fingerprint}) in the CA bundle from {source} is not a CA certificate (its basic constraints do not say CA). Put the CA that issued the server's certificate in the bundle, not the server's own certificate.",
+                $"The certificate '{summary.Subject}' (SHA-256 {summary.Sha256Fingerprint}) in the CA bundle from"
+                + $" {source} is not a CA certificate (its basic constraints do not say CA). Put the CA that issued the"
+                + " server's certificate in the bundle, not the server's own certificate.",
                 source);
         }
     }
 
-    private static void CheckValidity(CaCertificate summary, DateTimeOffset now, string source, List<string> warnings)
+    private static void CheckValidity(
+        CaCertificate summary,
+        DateTimeOffset now,
+        string source,
+        List<string> warnings)
     {
         if (summary.NotAfter <= now)
         {
             throw new FhirSecurityException(
                 ErrorIds.CaBundleCertificateExpired,
                 FailureCategory.InvalidData,
-                $"The certificate '{summary.Subject}' (SHA-256 {summary.Sha256Fingerprint}) in the CA bundle from {source} expired on {summary.NotAfter:u}. Ask the CA's maintainers for the renewed certificate.",
+                $"The certificate '{summary.Subject}' (SHA-256 {summary.Sha256Fingerprint}) in the CA bundle from"
+                + $" {source} expired on {summary.NotAfter:u}. Ask the CA's maintainers for the renewed certificate.",
                 source);
         }
 
         if (summary.NotAfter - now <= ExpiryWarningWindow)
         {
-            warnings.Add($"The certificate '{summary.Subject}' (SHA-256 {summary.Sha256Fingerprint}) expires on {summary.NotAfter:u}, within {ExpiryWarningWindow.TotalDays:0} days. Plan its renewal.");
+            warnings.Add(
+                $"The certificate '{summary.Subject}' (SHA-256 {summary.Sha256Fingerprint}) expires on"
+                + $" {summary.NotAfter:u}, within {ExpiryWarningWindow.TotalDays:0} days. Plan its renewal.");
         }
 
         if (summary.NotBefore > now)
         {
-            warnings.Add($"The certificate '{summary.Subject}' (SHA-256 {summary.Sha256Fingerprint}) is not valid before {summary.NotBefore:u}; connections that need it fail until then.");
+            warnings.Add(
+                $"The certificate '{summary.Subject}' (SHA-256 {summary.Sha256Fingerprint}) is not valid before"
+                + $" {summary.NotBefore:u}; connections that need it fail until then.");
         }
     }
 }

@@ -7,4 +7,10 @@ namespace FhirSecurity.Core.Tls;
 /// <param name="NotBefore">Start of validity.</param>
 /// <param name="NotAfter">End of validity.</param>
 /// <param name="IsRoot">True for a self-signed certificate (a trust anchor); false for an intermediate.</param>
-public sealed record CaCertificate(string Subject, string Issuer, string Sha256Fingerprint, DateTimeOffset NotBefore, DateTimeOffset NotAfter, bool IsRoot);
+public sealed record CaCertificate(
+    string Subject,
+    string Issuer,
+    string Sha256Fingerprint,
+    DateTimeOffset NotBefore,
+    DateTimeOffset NotAfter,
+    bool IsRoot);

@@ -40,10 +40,14 @@ public sealed record ClientCertificate
     /// <summary>End of validity (UTC).</summary>
     public DateTimeOffset NotAfter { get; }
 
-    /// <summary>A SHA-256 of the stored bytes, hex: changes when the certificate or key changes; reveals neither.</summary>
+    /// <summary>
+    /// A SHA-256 of the stored bytes, hex: changes when the certificate or key changes; reveals neither.
+    /// </summary>
     public string Fingerprint { get; }
 
-    /// <summary>Wraps a certificate with its private key and CA certificates, exporting them to the stored form.</summary>
+    /// <summary>
+    /// Wraps a certificate with its private key and CA certificates, exporting them to the stored form.
+    /// </summary>
     /// <param name="leaf">The certificate, with an exportable private key.</param>
     /// <param name="extra">CA certificates to send along in the handshake.</param>
     public static ClientCertificate Create(X509Certificate2 leaf, IEnumerable<X509Certificate2> extra)
@@ -61,7 +65,9 @@ public sealed record ClientCertificate
         }
     }
 
-    /// <summary>Reads the stored form; throws <c>DefinitionCorrupt</c>-style errors through <paramref name="corrupt"/>.</summary>
+    /// <summary>
+    /// Reads the stored form; throws <c>DefinitionCorrupt</c>-style errors through <paramref name="corrupt"/>.
+    /// </summary>
     public static ClientCertificate FromStored(string base64, Func<string, Exception> corrupt)
     {
         try
