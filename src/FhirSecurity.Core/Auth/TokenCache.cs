@@ -116,15 +116,15 @@ public sealed class TokenCache
         {
             AccessToken? token = e.Token;
             return new TokenCacheEntryInfo(
-                e.OAuth.Name,
-                e.OAuth.TokenUrl,
-                e.OAuth.ClientId,
-                e.OAuth.Scopes,
-                token?.GrantedScope,
-                token?.IssuedAt,
-                token?.ExpiresAt,
-                token is null ? null : token.IssuedAt + (token.Lifetime * AccessToken.RefreshAt),
-                e.Fetches);
+                OAuth: e.OAuth.Name,
+                TokenUrl: e.OAuth.TokenUrl,
+                ClientId: e.OAuth.ClientId,
+                Scope: e.OAuth.Scopes,
+                GrantedScope: token?.GrantedScope,
+                IssuedAt: token?.IssuedAt,
+                ExpiresAt: token?.ExpiresAt,
+                RefreshAfter: token is null ? null : token.IssuedAt + (token.Lifetime * AccessToken.RefreshAt),
+                Fetches: e.Fetches);
         }).ToArray();
 
     private sealed class Entry(OAuthDefinition oauth)

@@ -157,15 +157,15 @@ public sealed class FhirClient
         }
 
         var response = new FhirResponse(
-            answer.Status,
-            answer.ReasonPhrase,
-            request.Uri,
-            answer.Body,
-            answer.ContentType,
-            answer.Location?.ToString(),
-            answer.ETag?.ToString(),
-            source,
-            watch.Elapsed)
+            StatusCode: answer.Status,
+            ReasonPhrase: answer.ReasonPhrase,
+            Uri: request.Uri,
+            Body: answer.Body,
+            ContentType: answer.ContentType,
+            Location: answer.Location?.ToString(),
+            ETag: answer.ETag?.ToString(),
+            TokenSource: source,
+            Elapsed: watch.Elapsed)
         {
             RetryAfter = answer.RetryAfter,
             Date = answer.Date,
