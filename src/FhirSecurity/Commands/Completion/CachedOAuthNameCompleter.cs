@@ -1,18 +1,13 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Language;
 
 namespace FhirSecurity.Commands;
 
 /// <summary>Completes Get-FhirTokenCache -OAuth from the OAuth definitions this process holds tokens for.</summary>
-public sealed class CachedOAuthNameCompleter : IArgumentCompleter
+public sealed class CachedOAuthNameCompleter : NameCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(
-        string commandName,
-        string parameterName,
-        string wordToComplete,
-        CommandAst commandAst,
-        IDictionary fakeBoundParameters)
+    private protected override IEnumerable<CompletionResult> Complete(
+        string commandName, string wordToComplete, IDictionary fakeBoundParameters)
         => NameCompletion.CachedOAuth(wordToComplete);
 }

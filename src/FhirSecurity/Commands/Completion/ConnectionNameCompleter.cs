@@ -1,19 +1,14 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Language;
 using FhirSecurity.Core.Definitions;
 
 namespace FhirSecurity.Commands;
 
 /// <summary>Completes connection names from the vaults' secret names (no secret is read).</summary>
-public sealed class ConnectionNameCompleter : IArgumentCompleter
+public sealed class ConnectionNameCompleter : NameCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(
-        string commandName,
-        string parameterName,
-        string wordToComplete,
-        CommandAst commandAst,
-        IDictionary fakeBoundParameters)
+    private protected override IEnumerable<CompletionResult> Complete(
+        string commandName, string wordToComplete, IDictionary fakeBoundParameters)
         => NameCompletion.Definitions(DefinitionKind.Connection, wordToComplete, fakeBoundParameters);
 }

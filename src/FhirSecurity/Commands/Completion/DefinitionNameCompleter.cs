@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Language;
 using FhirSecurity.Core.Definitions;
 
 namespace FhirSecurity.Commands;
@@ -11,15 +10,11 @@ namespace FhirSecurity.Commands;
 /// for Import- and Set-FhirCaBundle): the kind is the command's noun (Get-FhirOAuth: OAuth definitions), so one
 /// completer serves every kind.
 /// </summary>
-public sealed class DefinitionNameCompleter : IArgumentCompleter
+public sealed class DefinitionNameCompleter : NameCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(
-        string commandName,
-        string parameterName,
-        string wordToComplete,
-        CommandAst commandAst,
-        IDictionary fakeBoundParameters)
+    private protected override IEnumerable<CompletionResult> Complete(
+        string commandName, string wordToComplete, IDictionary fakeBoundParameters)
         => KindOf(commandName) is { } kind
             ? NameCompletion.Definitions(kind, wordToComplete, fakeBoundParameters)
             : [];
