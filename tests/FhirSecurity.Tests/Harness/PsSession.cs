@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using Microsoft.PowerShell.SecretManagement;
 
 namespace FhirSecurity.Tests.Harness;
 
@@ -44,7 +45,7 @@ public sealed class PsSession : IDisposable
         {
             if (withSecretManagement)
             {
-                TestModulePath.UseDouble(modulePathBefore, modulePathAfter);
+                SecretManagementModule.PutFirstOnModulePath(modulePathBefore, modulePathAfter);
                 runspace = RunspaceFactory.CreateRunspace(host, TestModulePath.SessionStateWithDouble());
                 runspace.Open();
             }

@@ -5,17 +5,13 @@ namespace FhirSecurity.Tests.Harness;
 
 /// <summary>
 /// Which SecretManagement a hosted session finds: the double, first on PSModulePath in front of the engine's default
-/// folders (<see cref="SecretManagementModule.PutFirstOnModulePath"/>), and imported by path before anything can
+/// folders (<see cref="SecretManagementModule.PutFirstOnModulePath"/>, which sessions call), and imported by path before anything can
 /// auto-load another one; or none at all.
 /// </summary>
 internal static class TestModulePath
 {
     private static readonly Lazy<string> s_empty = new(() =>
         Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "FhirSecurityTests-NoModules-" + Environment.ProcessId)).FullName);
-
-    /// <summary>Puts the double's folder first on PSModulePath, with optional folders before and after it.</summary>
-    public static void UseDouble(IReadOnlyList<string>? before = null, IReadOnlyList<string>? after = null)
-        => SecretManagementModule.PutFirstOnModulePath(before, after);
 
     /// <summary>
     /// Leaves only an empty folder on PSModulePath: for a session already open, whose module lookups read the

@@ -34,7 +34,7 @@ public sealed class ModuleLoadingTests : DefinitionCmdletTest
     public void A_session_without_SecretManagement_finds_no_installed_one()
     {
         string installed = FakeRealModule("installed", "1.1.2");
-        TestModulePath.UseDouble(after: [installed]);
+        SecretManagementModule.PutFirstOnModulePath(after: [installed]);
         using PsSession session = PsSession.Create(withSecretManagement: false);
 
         PsResult result = session.Run("Get-FhirBasicAuth");
