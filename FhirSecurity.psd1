@@ -15,7 +15,7 @@
         'Import-FhirCaBundle', 'Get-FhirCaBundle', 'Set-FhirCaBundle', 'Remove-FhirCaBundle',
         'New-FhirConnection', 'Get-FhirConnection', 'Set-FhirConnection', 'Remove-FhirConnection',
         'Invoke-FhirRequest', 'Get-FhirTokenCache', 'Clear-FhirTokenCache',
-        'Test-FhirConnection'
+        'Test-FhirConnection', 'Export-FhirBulkData', 'Stop-FhirBulkExport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -119,5 +119,27 @@ public static class ErrorIds
     public const string ProxyUnreachable = nameof(ProxyUnreachable);
     public const string ProxyAuthenticationRequired = nameof(ProxyAuthenticationRequired);
     public const string ProxyTunnelFailed = nameof(ProxyTunnelFailed);
+
+    // Bulk Data export.
+    public const string BulkExportGroupIdRequired = nameof(BulkExportGroupIdRequired);
+    public const string BulkExportGroupIdInvalid = nameof(BulkExportGroupIdInvalid);
+    public const string BulkExportKickoffRefused = nameof(BulkExportKickoffRefused);
+    public const string BulkExportStatusUrlMissing = nameof(BulkExportStatusUrlMissing);
+    public const string BulkExportStatusUrlForeign = nameof(BulkExportStatusUrlForeign);
+    public const string BulkExportStatusUrlInvalid = nameof(BulkExportStatusUrlInvalid);
+    public const string BulkExportInsecureUrl = nameof(BulkExportInsecureUrl);
+    public const string BulkExportFailed = nameof(BulkExportFailed);
+    public const string BulkExportNotFound = nameof(BulkExportNotFound);
+    public const string BulkExportStatusUnavailable = nameof(BulkExportStatusUnavailable);
+    public const string BulkExportManifestInvalid = nameof(BulkExportManifestInvalid);
+    public const string BulkExportFileOriginNotAllowed = nameof(BulkExportFileOriginNotAllowed);
+    public const string BulkExportDownloadFailed = nameof(BulkExportDownloadFailed);
+    public const string BulkExportFileStalled = nameof(BulkExportFileStalled);
+    public const string BulkExportCountMismatch = nameof(BulkExportCountMismatch);
+    public const string BulkExportLineInvalid = nameof(BulkExportLineInvalid);
+    public const string BulkExportDestinationNotEmpty = nameof(BulkExportDestinationNotEmpty);
+    public const string BulkExportDestinationInvalid = nameof(BulkExportDestinationInvalid);
+    public const string BulkExportCancelFailed = nameof(BulkExportCancelFailed);
+    public const string BulkExportIncomplete = nameof(BulkExportIncomplete);
 #pragma warning restore CS1591
 }

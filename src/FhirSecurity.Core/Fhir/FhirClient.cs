@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using FhirSecurity.Core.Auth;
+using FhirSecurity.Core.Bulk;
 using FhirSecurity.Core.Errors;
 using FhirSecurity.Core.Http;
 
@@ -102,7 +103,7 @@ public sealed class FhirClient
             }
 
             string credentials = !_connection.Connection.HasAuthentication ? string.Empty
-                : FhirUris.SameOrigin(next.Uri, _connection.Connection.BaseUri)
+                : _connection.Connection.MaySendCredentialsTo(next.Uri, next.BulkData)
                     ? ", with the connection's credentials (same origin)"
                     : ", without credentials (another origin)";
             verbose?.Invoke(
@@ -120,7 +121,7 @@ public sealed class FhirClient
         Action<string>? verbose)
     {
         var watch = Stopwatch.StartNew();
-        bool withCredentials = FhirUris.SameOrigin(request.Uri, _connection.Connection.BaseUri);
+        bool withCredentials = _connection.Connection.MaySendCredentialsTo(request.Uri, request.BulkData);
 
         using var message = new HttpRequestMessage(request.Method, request.Uri);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(FhirRequest.FhirJson));
@@ -170,43 +171,17 @@ public sealed class FhirClient
             RetryAfter = answer.RetryAfter,
             Date = answer.Date,
             Token = token,
+            ContentLocation = answer.ContentLocation,
+            Progress = answer.Progress,
             ClientCertificateMissing = ClientCertificateAnswers.Missing(_tls, request.Uri),
         };
         return new Outcome(response, null, false);
     }
 
-    private async Task<(AuthenticationHeaderValue? Header, AccessToken? Token, TokenSource Source)> AuthorizeAsync(
+    private Task<(AuthenticationHeaderValue? Header, AccessToken? Token, TokenSource Source)> AuthorizeAsync(
         FhirRequest request, CancellationToken deadline, CancellationToken cancellation, Action<string>? verbose)
-    {
-        if (_connection.Basic is { } basic)
-        {
-            string pair = basic.UserName + ":" + basic.Password.Reveal();
-            return (
-                new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair))),
-                null,
-                TokenSource.None);
-        }
-
-        if (_connection.OAuth is not { } oauth)
-        {
-            return (null, null, TokenSource.None);
-        }
-
-        try
-        {
-            (AccessToken token, TokenSource source) =
-                await _tokens.GetAsync(_tokenKey!, oauth, Fetch, deadline).ConfigureAwait(false);
-            return (new AuthenticationHeaderValue("Bearer", token.Value.Reveal()), token, source);
-        }
-        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
-        {
-            throw Endpoint.TokenEndpoint.Timeout(oauth.TokenUrl, request.Timeout);
-        }
-
-        // Token requests share the FHIR request's retry limits (TokenClient retries them whatever its method).
-        Task<AccessToken> Fetch(CancellationToken token)
-            => TokenClient.RequestAsync(oauth, _http, _tls, _clock, request.Timeout, token, request.Retry, verbose);
-    }
+        => ConnectionAuthorization.HeaderAsync(
+            _connection, _http, _tls, _tokens, _clock, request.Timeout, request.Retry, deadline, cancellation, verbose);
 
     /// <summary>An answer, or a transport failure and whether it may pass.</summary>
     private sealed record Outcome(FhirResponse? Response, FhirSecurityException? Failure, bool Transient);

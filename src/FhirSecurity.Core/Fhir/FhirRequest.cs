@@ -25,6 +25,11 @@ public sealed record FhirRequest(
     /// </summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
+    /// <summary>
+    /// A Bulk Data request (status, cancel): credentials may also go to the connection's Bulk Data origins.
+    /// </summary>
+    public bool BulkData { get; init; }
+
     /// <summary>Content type for a JSON Patch body (PATCH); FHIR JSON for the others.</summary>
     public string ContentType
         => Method == HttpMethod.Patch && Body?.TrimStart().StartsWith('[') == true

@@ -41,6 +41,12 @@ public sealed record FhirResponse(
     /// </summary>
     public bool ClientCertificateMissing { get; init; }
 
+    /// <summary>The <c>Content-Location</c> header, or null: where a Bulk Data export's status is polled.</summary>
+    public Uri? ContentLocation { get; init; }
+
+    /// <summary>The <c>X-Progress</c> header of a Bulk Data status answer, or null.</summary>
+    public string? Progress { get; init; }
+
     /// <summary>How many times the request was sent (1 without retries); redirects are not counted.</summary>
     public int Attempts { get; init; } = 1;
 }

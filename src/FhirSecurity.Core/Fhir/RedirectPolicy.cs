@@ -23,11 +23,14 @@ public static class RedirectPolicy
     /// The request to send after <paramref name="request"/> was answered <paramref name="status"/> with
     /// <paramref name="location"/>, or null when the answer is not a redirect to follow (another status, no or an
     /// unusable Location): then it is the final answer. <paramref name="redirects"/> counts the redirects already
-    /// followed.
+    /// followed. <paramref name="display"/> shows URLs in errors (default <see cref="UrlRedaction.Display"/>; a
+    /// pre-signed URL's query is a secret).
     /// </summary>
     /// <exception cref="FhirSecurityException">FhirRedirectInsecure (https to http), FhirTooManyRedirects.</exception>
-    public static FhirRequest? Next(FhirRequest request, int status, string? location, int redirects)
+    public static FhirRequest? Next(
+        FhirRequest request, int status, string? location, int redirects, Func<Uri, string>? display = null)
     {
+        display ??= UrlRedaction.Display;
         if (!IsRedirect(status) || string.IsNullOrWhiteSpace(location)
             || !Uri.TryCreate(request.Uri, location.Trim(), out Uri? target)
             || (target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp))
@@ -40,11 +43,11 @@ public static class RedirectPolicy
             throw new FhirSecurityException(
                 ErrorIds.FhirRedirectInsecure,
                 FailureCategory.SecurityError,
-                $"{request.Method} {UrlRedaction.Display(request.Uri)} was redirected ({status}) from https to"
-                + $" {UrlRedaction.Display(target)}, which is not encrypted: the redirect was not followed and"
+                $"{request.Method} {display(request.Uri)} was redirected ({status}) from https to"
+                + $" {display(target)}, which is not encrypted: the redirect was not followed and"
                 + " nothing was sent there. Call the https URL the server should have named, or ask its maintainers"
                 + " to fix the redirect.",
-                UrlRedaction.Display(target));
+                display(target));
         }
 
         if (redirects >= MaximumRedirects)
@@ -52,10 +55,10 @@ public static class RedirectPolicy
             throw new FhirSecurityException(
                 ErrorIds.FhirTooManyRedirects,
                 FailureCategory.LimitsExceeded,
-                $"{request.Method} {UrlRedaction.Display(request.Uri)} was redirected more than"
-                + $" {MaximumRedirects} times (the last one, {status}, to {UrlRedaction.Display(target)}): likely a"
+                $"{request.Method} {display(request.Uri)} was redirected more than"
+                + $" {MaximumRedirects} times (the last one, {status}, to {display(target)}): likely a"
                 + " redirect loop. Call the final URL directly, or ask the server's maintainers.",
-                UrlRedaction.Display(target));
+                display(target));
         }
 
         // A fragment names a part of a document; it is never sent.

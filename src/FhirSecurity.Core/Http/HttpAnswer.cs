@@ -11,6 +11,8 @@ namespace FhirSecurity.Core.Http;
 /// <param name="ETag">The ETag header, or null.</param>
 /// <param name="RetryAfter">How long the server's <c>Retry-After</c> asked to wait, or null.</param>
 /// <param name="Date">The server's <c>Date</c> header, or null.</param>
+/// <param name="ContentLocation">The <c>Content-Location</c> header (a Bulk Data status URL), or null.</param>
+/// <param name="Progress">The <c>X-Progress</c> header (a Bulk Data status), or null.</param>
 internal sealed record HttpAnswer(
     int Status,
     string? ReasonPhrase,
@@ -19,7 +21,9 @@ internal sealed record HttpAnswer(
     Uri? Location,
     EntityTagHeaderValue? ETag,
     TimeSpan? RetryAfter,
-    DateTimeOffset? Date)
+    DateTimeOffset? Date,
+    Uri? ContentLocation = null,
+    string? Progress = null)
 {
     /// <summary>True for 2xx.</summary>
     public bool IsSuccess => Status is >= 200 and < 300;
@@ -36,5 +40,9 @@ internal sealed record HttpAnswer(
             response.Headers.Location,
             response.Headers.ETag,
             RetryPolicy.RetryAfter(response.Headers.RetryAfter, now),
-            response.Headers.Date);
+            response.Headers.Date,
+            response.Content.Headers.ContentLocation,
+            response.Headers.TryGetValues("X-Progress", out IEnumerable<string>? progress)
+                ? string.Join(", ", progress)
+                : null);
 }

@@ -9,4 +9,15 @@ public static class UrlRedaction
     /// <summary>The URL without its user info.</summary>
     public static string Display(Uri uri)
         => uri.GetComponents(UriComponents.AbsoluteUri & ~UriComponents.UserInfo, UriFormat.UriEscaped);
+
+    /// <summary>What a query is shown as where it may be a secret.</summary>
+    public const string RedactedQuery = "?redacted";
+
+    /// <summary>
+    /// The URL without its user info, and with its query (if any) shown as <see cref="RedactedQuery"/>: for
+    /// pre-signed URLs (Bulk Data files), whose query strings are credentials.
+    /// </summary>
+    public static string WithoutQuery(Uri uri)
+        => uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+           + (uri.Query.Length > 1 ? RedactedQuery : string.Empty);
 }

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using FhirSecurity.Core.Definitions;
 using FhirSecurity.Core.Errors;
+using FhirSecurity.Core.Fhir;
 using FhirSecurity.Core.Storage;
 using FhirSecurity.Loading;
+using FhirSecurity.Session;
 using FhirSecurity.Vaults;
 
 namespace FhirSecurity.Commands;
@@ -85,14 +88,22 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
     /// pipeline thread as they come, so a user sees a retry while it waits rather than after.
     /// </summary>
     internal T Wait<T>(Func<Action<string>, Task<T>> start)
+        => WaitPosting(post => start(message => post(() => WriteVerbose(message))));
+
+    /// <summary>
+    /// Like <see cref="Wait{T}(Task{T})"/>, and runs on the pipeline thread, as they come, the actions the work posts
+    /// from any thread (Write* calls: verbose, progress, output, errors). After Ctrl-C the actions are dropped, and
+    /// the work is still awaited, so what it does to clean up finishes before the pipeline stops.
+    /// </summary>
+    internal T WaitPosting<T>(Func<Action<Action>, Task<T>> start)
     {
-        var messages = new ConcurrentQueue<string>();
+        var posted = new ConcurrentQueue<Action>();
 
         // Not disposed: nothing creates its wait handle, and a late Release must not throw.
         var wake = new SemaphoreSlim(0);
-        Task<T> work = start(message =>
+        Task<T> work = start(action =>
         {
-            messages.Enqueue(message);
+            posted.Enqueue(action);
             wake.Release();
         });
         _ = work.ContinueWith(
@@ -103,9 +114,9 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
         while (true)
         {
             wake.Wait();
-            while (messages.TryDequeue(out string? message))
+            while (posted.TryDequeue(out Action? action))
             {
-                WriteVerbose(message);
+                RunPosted(action);
             }
 
             if (work.IsCompleted)
@@ -113,6 +124,58 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
                 return Wait(work);
             }
         }
+    }
+
+    private void RunPosted(Action action)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            action();
+        }
+        catch (PipelineStoppedException)
+        {
+            // The pipeline is stopping (Ctrl-C) and refuses writes: the work is cancelled and cleans up.
+            _stopping.Cancel();
+        }
+    }
+
+    /// <summary>
+    /// The connection <paramref name="connection"/> names, with everything it references, from the session cache
+    /// or the vault (<paramref name="forceReload"/>: the vault, after a 401); says which in verbose, and warns once
+    /// per session for a connection that skips TLS validation.
+    /// </summary>
+    internal ResolvedConnection ResolveConnection(FhirConnectionReference connection, bool forceReload)
+    {
+        string? vault = Vault ?? connection.Vault;
+        FhirSession session = FhirSession.Current;
+        ResolvedConnection resolved =
+            session.Connections.Resolve(Store, connection.Name, vault, forceReload, out bool fromCache);
+        if (VerboseEnabled)
+        {
+            string certificate = resolved.Transport.ClientCertificate is { } presented
+                ? $", client certificate '{presented.Subject}'"
+                : string.Empty;
+            WriteVerbose(
+                $"Connection '{resolved.Connection.Name}' from vault '{resolved.Vault}'"
+                + $" ({(fromCache ? "session cache" : "read from the vault")}): {resolved.Revisions},"
+                + $" TLS {resolved.Transport.Mode}{certificate}, proxy {resolved.Transport.Proxy}.");
+        }
+
+        if (resolved.Connection.TlsValidation == TlsValidationMode.Skip
+            && session.FirstSkipWarning(resolved.Vault + "/" + resolved.Connection.Name))
+        {
+            WriteWarning(
+                $"Connection '{resolved.Connection.Name}' skips TLS certificate validation: anyone on the network path "
+                + "can read and change this traffic, credentials included. Use -TlsValidation CustomBundle with the "
+                + "server's CA instead.");
+        }
+
+        return resolved;
     }
 
     /// <inheritdoc />

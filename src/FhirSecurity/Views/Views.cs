@@ -139,7 +139,7 @@ internal static class Views
     /// The member of the same name in the other layer's enum. A value the other enum lacks (a new engine value the
     /// view was not given) is a bug to see, not a silent fallback to some default; a test keeps the pairs in step.
     /// </summary>
-    private static T ByName<T>(Enum value)
+    internal static T ByName<T>(Enum value)
         where T : struct, Enum
         => Enum.TryParse(value.ToString(), ignoreCase: false, out T mapped) && Enum.IsDefined(mapped)
             ? mapped

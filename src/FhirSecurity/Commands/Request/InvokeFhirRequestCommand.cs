@@ -129,34 +129,7 @@ public sealed class InvokeFhirRequestCommand : FhirCommand
             WriteResults(connection, request, response);
         });
 
-    private ResolvedConnection Resolve(bool forceReload)
-    {
-        string? vault = Vault ?? Connection.Vault;
-        FhirSession session = FhirSession.Current;
-        ResolvedConnection resolved =
-            session.Connections.Resolve(Store, Connection.Name, vault, forceReload, out bool fromCache);
-        if (VerboseEnabled)
-        {
-            string certificate = resolved.Transport.ClientCertificate is { } presented
-                ? $", client certificate '{presented.Subject}'"
-                : string.Empty;
-            WriteVerbose(
-                $"Connection '{resolved.Connection.Name}' from vault '{resolved.Vault}'"
-                + $" ({(fromCache ? "session cache" : "read from the vault")}): {resolved.Revisions},"
-                + $" TLS {resolved.Transport.Mode}{certificate}, proxy {resolved.Transport.Proxy}.");
-        }
-
-        if (resolved.Connection.TlsValidation == TlsValidationMode.Skip
-            && session.FirstSkipWarning(resolved.Vault + "/" + resolved.Connection.Name))
-        {
-            WriteWarning(
-                $"Connection '{resolved.Connection.Name}' skips TLS certificate validation: anyone on the network path "
-                + "can read and change this traffic, credentials included. Use -TlsValidation CustomBundle with the "
-                + "server's CA instead.");
-        }
-
-        return resolved;
-    }
+    private ResolvedConnection Resolve(bool forceReload) => ResolveConnection(Connection, forceReload);
 
     private PreparedBody? PrepareBody()
     {
