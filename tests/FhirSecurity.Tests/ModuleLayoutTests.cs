@@ -71,6 +71,8 @@ public sealed class ModuleLayoutTests : HostedEngineTest
     [InlineData("FhirSecurity.FhirTlsValidation", "FhirSecurity.Core.Definitions.TlsValidationMode")]
     [InlineData("FhirSecurity.FhirRevocationMode", "FhirSecurity.Core.Definitions.RevocationCheckMode")]
     [InlineData("FhirSecurity.FhirTestStatus", "FhirSecurity.Core.Diagnostics.ConnectionTestStatus")]
+    [InlineData("FhirSecurity.FhirBulkExportLevel", "FhirSecurity.Core.Bulk.BulkExportLevel")]
+    [InlineData("FhirSecurity.FhirBulkFileKind", "FhirSecurity.Core.Bulk.BulkFileKind")]
     public void Each_view_enum_has_exactly_the_members_of_its_engine_enum(string viewEnum, string engineEnum)
     {
         // Views map engine values by name and refuse one they lack: a member added on one side only must fail here,

@@ -137,9 +137,10 @@ public sealed class ExportFhirBulkDataCommand : FhirCommand
             var settings = new BulkDownloadSettings(
                 folder!, RetryPolicy.Default, TimeSpan.FromSeconds(connection.Connection.TimeoutSec), Validate);
             BulkExportReporter? reporter = null;
+            int failed;
             try
             {
-                WaitPosting(post =>
+                failed = WaitPosting(post =>
                 {
                     reporter = new BulkExportReporter(this, post, connection.Connection.Name);
                     return run.RunAsync(
@@ -149,6 +150,11 @@ public sealed class ExportFhirBulkDataCommand : FhirCommand
             finally
             {
                 reporter?.Completed();
+            }
+
+            if (failed > 0)
+            {
+                WriteError(ErrorRecords.From(BulkStatusUrls.Incomplete(failed, statusUrl, folder!)));
             }
         });
 
