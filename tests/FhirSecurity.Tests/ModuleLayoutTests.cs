@@ -109,7 +109,7 @@ public sealed class ModuleLayoutTests : HostedEngineTest
         string[] commands = Run("(Get-Command -Module FhirSecurity).Name").Output.Select(o => (string)o.BaseObject).Order().ToArray();
 
         Assert.Equal(module.ExportedCmdlets.Keys.Order(), commands);
-        Assert.Equal(20, commands.Length);
+        Assert.Equal(22, commands.Length);
         foreach (string name in commands)
         {
             var info = (CmdletInfo)Assert.Single(Run($"Get-Command {name}").Output).BaseObject;

@@ -59,7 +59,7 @@ Describe 'A console session' -Tag 'FhirSecurity', 'Session' {
 
             Import-Module -Name $script:manifest -Force
 
-            (Get-Command -Module FhirSecurity).Count | Should -Be 20
+            (Get-Command -Module FhirSecurity).Count | Should -Be 22
             (Invoke-FhirRequest sess-ehr Patient/pat-0001).id | Should -Be 'pat-0001'
             (Get-FhirConnection sess-ehr | Format-Table | Out-String) | Should -Match 'sess-ehr'
             # The process keeps its token cache: the token fetched before the removal is still the one in use.

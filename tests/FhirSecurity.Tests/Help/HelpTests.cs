@@ -25,12 +25,12 @@ public sealed partial class HelpTests : HostedEngineTest
     }
 
     [Fact]
-    public void The_manifest_exports_the_20_cmdlets_the_theory_checks()
+    public void The_manifest_exports_the_22_cmdlets_the_theory_checks()
     {
         string[] exported = ExportedCmdletNames();
         string[] loaded = Run("(Get-Command -Module FhirSecurity).Name").Output.Select(o => (string)o.BaseObject).ToArray();
 
-        Assert.Equal(20, exported.Length);
+        Assert.Equal(22, exported.Length);
         Assert.Equal(loaded.Order(), exported.Order());
     }
 
