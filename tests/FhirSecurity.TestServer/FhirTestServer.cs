@@ -131,6 +131,27 @@ public sealed class FhirTestServer : IAsyncDisposable
     /// <summary><c>GET</c> here returns <see cref="Counters"/> as JSON, to loopback callers only; see <see cref="CountersEndpoint"/>.</summary>
     public Uri CountersUri => new(Origin, CountersEndpoint.Path);
 
+    /// <summary>How <c>$export</c> behaves for exports kicked off from now on.</summary>
+    public BulkExportScenario Bulk => _state.Bulk.Scenario;
+
+    /// <summary>A second HTTPS origin (same certificate) that serves export files only.</summary>
+    public Uri SecondOrigin => _state.Bulk.SecondOrigin!;
+
+    /// <summary>Every Bulk Data request received (kick-offs, polls, files, deletes), in order.</summary>
+    public IReadOnlyList<BulkRequestRecord> BulkRequests => _state.Bulk.Requests;
+
+    /// <summary>Every file signature the server put into a manifest: canaries for redaction tests.</summary>
+    public IReadOnlyCollection<string> IssuedFileSignatures => _state.Bulk.Signatures;
+
+    /// <summary>How many exports were cancelled with DELETE.</summary>
+    public int DeletedExports => _state.Bulk.DeletedExports;
+
+    /// <summary>The control endpoint for Bulk Data (<see cref="BulkControlEndpoint"/>).</summary>
+    public Uri BulkControlUri => new(Origin, BulkControlEndpoint.Path);
+
+    /// <summary>Forgets the recorded Bulk Data requests.</summary>
+    public void ClearBulkRequests() => _state.Bulk.ClearRequests();
+
     /// <summary>Number of patients in the store.</summary>
     public int PatientCount => _state.Patients.Count;
 
@@ -151,7 +172,11 @@ public sealed class FhirTestServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            // Two listeners: the main origin, and a second origin that serves Bulk Data export files only.
+            kestrel.Listen(IPAddress.Loopback, 0, Configure);
+            kestrel.Listen(IPAddress.Loopback, 0, Configure);
+
+            void Configure(ListenOptions listen)
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 // Before TLS: every TCP connection, also those whose handshake then fails.
@@ -171,7 +196,7 @@ public sealed class FhirTestServer : IAsyncDisposable
                     tls.LastProtocol = connection.Features.Get<ITlsHandshakeFeature>()?.Protocol ?? SslProtocols.None;
                     return next(connection);
                 });
-            });
+            }
         });
         var app = builder.Build();
         app.Run(new RequestDispatcher(state).HandleAsync);
@@ -190,9 +215,12 @@ public sealed class FhirTestServer : IAsyncDisposable
             throw;
         }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var port = new Uri(address).Port;
-        return new FhirTestServer(app, state, tls, pki, ownsPki, new Uri($"https://127.0.0.1:{port}/"));
+        // In the order the listeners were added.
+        var ports = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+            .Addresses.Select(a => new Uri(a).Port).ToArray();
+        state.MainPort = ports[0];
+        state.Bulk.SecondOrigin = new Uri($"https://127.0.0.1:{ports[1]}/");
+        return new FhirTestServer(app, state, tls, pki, ownsPki, new Uri($"https://127.0.0.1:{ports[0]}/"));
     }
 
     /// <summary>Presents another certificate to new connections (existing ones keep theirs).</summary>

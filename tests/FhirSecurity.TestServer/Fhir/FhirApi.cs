@@ -9,12 +9,24 @@ namespace FhirSecurity.TestServer;
 /// <summary>The FHIR REST interactions under one base, after authentication: metadata and Patient CRUD + search.</summary>
 internal sealed class FhirApi(ServerState state)
 {
-    public async Task HandleAsync(HttpContext context, FhirBase fhirBase, string baseUrl, string tokenEndpoint, string relativePath)
+    private readonly BulkExportApi _bulk = new(state);
+
+    public async Task HandleAsync(HttpContext context, FhirBase fhirBase, string origin, string tokenEndpoint, string relativePath)
     {
+        var baseUrl = origin + fhirBase.Path;
         var method = context.Request.Method;
         var segments = relativePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         switch (segments)
         {
+            case ["$export"] or ["Patient", "$export"] when HttpMethods.IsGet(method):
+                await _bulk.KickoffAsync(context, baseUrl, origin, groupId: null);
+                return;
+            case ["Group", var groupId, "$export"] when HttpMethods.IsGet(method):
+                await _bulk.KickoffAsync(context, baseUrl, origin, groupId);
+                return;
+            case ["_bulk", "status", var job] when HttpMethods.IsGet(method) || HttpMethods.IsDelete(method):
+                await _bulk.StatusAsync(context, job);
+                return;
             case ["metadata"] when HttpMethods.IsGet(method):
                 await JsonResponses.WriteAsync(context, StatusCodes.Status200OK, CapabilityStatementBuilder.Build(fhirBase, baseUrl, tokenEndpoint, state.Time.GetUtcNow()));
                 return;

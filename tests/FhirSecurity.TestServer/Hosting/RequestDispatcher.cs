@@ -12,6 +12,7 @@ internal sealed class RequestDispatcher(ServerState state)
     private const string Realm = "FhirSecurity test server";
     private readonly TokenEndpointHandler _tokenEndpoint = new(state);
     private readonly FhirApi _fhir = new(state);
+    private readonly BulkFileApi _bulkFiles = new(state);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -19,6 +20,19 @@ internal sealed class RequestDispatcher(ServerState state)
         if (path == CountersEndpoint.Path)
         {
             await CountersEndpoint.HandleAsync(context, state.Counters);
+            return;
+        }
+
+        if (path == BulkControlEndpoint.Path)
+        {
+            await BulkControlEndpoint.HandleAsync(context, state.Bulk);
+            return;
+        }
+
+        bool isBulkFile = path.StartsWith(BulkExportApi.FilesPath, StringComparison.Ordinal);
+        if (context.Connection.LocalPort != state.MainPort && !isBulkFile)
+        {
+            await JsonResponses.WriteOutcomeAsync(context, StatusCodes.Status404NotFound, "not-found", "This origin serves export files only.");
             return;
         }
 
@@ -76,6 +90,12 @@ internal sealed class RequestDispatcher(ServerState state)
             return;
         }
 
+        if (isBulkFile)
+        {
+            await _bulkFiles.HandleAsync(context, path[BulkExportApi.FilesPath.Length..]);
+            return;
+        }
+
         var fhirBase = FhirBase.All.FirstOrDefault(b => path.StartsWith(b.Path, StringComparison.Ordinal));
         if (fhirBase is null)
         {
@@ -116,7 +136,7 @@ internal sealed class RequestDispatcher(ServerState state)
             return;
         }
 
-        await _fhir.HandleAsync(context, fhirBase, origin + fhirBase.Path, tokenEndpoint, relative);
+        await _fhir.HandleAsync(context, fhirBase, origin, tokenEndpoint, relative);
     }
 
     /// <summary>Checks credentials for a protected base; on failure writes the 401 and returns false.</summary>

@@ -32,6 +32,12 @@ internal sealed class ServerState
 
     public FaultInjector Faults { get; } = new();
 
+    /// <summary>Bulk Data exports, their requests and the scenario they follow.</summary>
+    public BulkExportState Bulk { get; } = new();
+
+    /// <summary>The main listener's port (the second serves export files only).</summary>
+    public int MainPort { get; set; }
+
     private readonly System.Collections.Concurrent.ConcurrentQueue<ReceivedAssertion> _assertions = new();
 
     /// <summary>Every client assertion received that decoded, in order, with the verdict.</summary>
