@@ -2,15 +2,18 @@ using FhirSecurity.Core.Errors;
 
 namespace FhirSecurity.Core.Bulk;
 
-/// <summary>The folder an export's files go to: created when missing, and empty unless the user said otherwise.</summary>
+/// <summary>
+/// The folder an export's files go to: checked before the kick-off, created (when missing) only once the server
+/// accepted the export, so a refused kick-off leaves nothing behind; empty unless the user said otherwise.
+/// </summary>
 public static class BulkDestination
 {
     /// <summary>
-    /// Makes sure <paramref name="folder"/> (a full path) is a folder to write into: creates it, and refuses one
-    /// that holds anything unless <paramref name="allowNonEmpty"/> (-Force, or attaching to an export again).
+    /// Checks that <paramref name="folder"/> (a full path) is missing or a folder, and refuses one that holds
+    /// anything unless <paramref name="allowNonEmpty"/> (-Force, or attaching to an export again).
     /// </summary>
     /// <exception cref="FhirSecurityException">BulkExportDestinationInvalid, BulkExportDestinationNotEmpty.</exception>
-    public static void Prepare(string folder, bool allowNonEmpty)
+    public static void Check(string folder, bool allowNonEmpty)
     {
         if (File.Exists(folder))
         {
@@ -32,9 +35,20 @@ public static class BulkDestination
                         folder);
                 }
 
-                return;
             }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Invalid(folder, ex.Message);
+        }
+    }
 
+    /// <summary>Creates <paramref name="folder"/> (and its parents) when missing.</summary>
+    /// <exception cref="FhirSecurityException">BulkExportDestinationInvalid.</exception>
+    public static void Create(string folder)
+    {
+        try
+        {
             Directory.CreateDirectory(folder);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

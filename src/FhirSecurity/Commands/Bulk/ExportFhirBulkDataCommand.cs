@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Text.RegularExpressions;
 using FhirSecurity.Core.Auth;
 using FhirSecurity.Core.Bulk;
 using FhirSecurity.Core.Errors;
@@ -45,7 +46,7 @@ public sealed class ExportFhirBulkDataCommand : FhirCommand
     /// <summary>Resource types to export (_type); all the server allows when not given.</summary>
     [Parameter(ParameterSetName = WaitSet)]
     [Parameter(ParameterSetName = NoWaitSet)]
-    [ValidatePattern("^[A-Z][A-Za-z]+$")]
+    [ValidatePattern("^[A-Z][A-Za-z]+$", Options = RegexOptions.None)]
     public string[]? Type { get; set; }
 
     /// <summary>Only resources changed after this time (_since), e.g. the transactionTime of the last export.</summary>
@@ -109,7 +110,7 @@ public sealed class ExportFhirBulkDataCommand : FhirCommand
             if (ParameterSetName != NoWaitSet)
             {
                 folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
-                BulkDestination.Prepare(folder, allowNonEmpty: Force || StatusUrl is not null);
+                BulkDestination.Check(folder, allowNonEmpty: Force || StatusUrl is not null);
             }
 
             Uri statusUrl;
@@ -129,6 +130,7 @@ public sealed class ExportFhirBulkDataCommand : FhirCommand
                 }
             }
 
+            BulkDestination.Create(folder!);
             using var log = new BulkExportLog(folder!, TimeProvider.System);
             log.Write(attaching ? "attach" : "kickoff", $"connection '{connection.Connection.Name}',"
                 + $" status {statusUrl}");
