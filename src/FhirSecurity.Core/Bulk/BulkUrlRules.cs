@@ -1,3 +1,4 @@
+using FhirSecurity.Core.Definitions;
 using FhirSecurity.Core.Errors;
 using FhirSecurity.Core.Fhir;
 
@@ -23,9 +24,10 @@ internal static class BulkUrlRules
                 ErrorIds.BulkExportStatusUrlForeign,
                 FailureCategory.SecurityError,
                 $"The export's status URL {statusUrl} is not on connection '{connection.Connection.Name}''s origin"
-                + $" ({connection.Connection.BaseUri.GetLeftPart(UriPartial.Authority)}): it was not called, and the"
-                + " connection's credentials went nowhere. If the server's status endpoint really lives there, allow"
-                + " its origin: Set-FhirConnection -BulkDataOrigin.",
+                + $" ({ConnectionDefinition.OriginOf(connection.Connection.BaseUri)}) nor one of its Bulk Data"
+                + " origins: it was not called, and the connection's credentials went nowhere. If the server's"
+                + " status endpoint really lives there, allow its origin: "
+                + AllowCommand(connection.Connection, statusUrl) + ".",
                 statusUrl);
         }
     }
@@ -59,11 +61,19 @@ internal static class BulkUrlRules
             ErrorIds.BulkExportFileOriginNotAllowed,
             FailureCategory.SecurityError,
             $"The export's {file.Type} file {file.DisplayUrl} needs the access token (requiresAccessToken) but is"
-            + $" on {hop.GetLeftPart(UriPartial.Authority)}, not on connection '{connection.Connection.Name}''s"
-            + " origin: it was not downloaded and the token was not sent. If that host is the provider's file"
-            + " server, allow it: Set-FhirConnection -BulkDataOrigin " + hop.GetLeftPart(UriPartial.Authority) + ".",
+            + $" on {ConnectionDefinition.OriginOf(hop)}, neither connection '{connection.Connection.Name}''s origin"
+            + " nor one of its Bulk Data origins: it was not downloaded and the token was not sent. If that host is"
+            + " the provider's file server, allow it: " + AllowCommand(connection.Connection, hop) + ".",
             file.DisplayUrl);
     }
+
+    // The command that allows the origin, keeping the ones already allowed (the parameter replaces the list).
+    private static string AllowCommand(ConnectionDefinition connection, Uri target)
+        => $"Set-FhirConnection -Name {connection.Name} -BulkDataOrigin "
+           + string.Join(
+               ',',
+               connection.BulkDataOrigins.Select(ConnectionDefinition.OriginOf)
+                   .Append(ConnectionDefinition.OriginOf(target)));
 
     private static void RefuseDowngrade(ResolvedConnection connection, Uri target, string what, string shown)
     {

@@ -1,5 +1,6 @@
 using FhirSecurity.Core.Definitions.Edits;
 using FhirSecurity.Core.Errors;
+using FhirSecurity.Core.Fhir;
 using FhirSecurity.Core.Tls;
 
 namespace FhirSecurity.Core.Definitions;
@@ -50,6 +51,12 @@ public sealed record ConnectionDefinition : Definition
     /// <summary>The proxy for the FHIR server and the token endpoint (the system proxy unless set).</summary>
     public ProxySettings Proxy { get; init; } = ProxySettings.System;
 
+    /// <summary>
+    /// Other origins (https://host[:port]) that may receive the connection's credentials during a Bulk Data export:
+    /// a provider's status or file server on another host. Ordinary requests never send credentials there.
+    /// </summary>
+    public IReadOnlyList<Uri> BulkDataOrigins { get; init; } = [];
+
     /// <inheritdoc />
     public override DefinitionKind Kind => DefinitionKind.Connection;
 
@@ -64,6 +71,17 @@ public sealed record ConnectionDefinition : Definition
 
     /// <summary>True when the connection sends credentials.</summary>
     public bool HasAuthentication => BasicAuth is not null || OAuth is not null;
+
+    /// <summary>
+    /// True when a request to <paramref name="uri"/> may carry the connection's credentials: on the base URL's
+    /// origin always, on a <see cref="BulkDataOrigins"/> entry only for a Bulk Data export's requests.
+    /// </summary>
+    public bool MaySendCredentialsTo(Uri uri, bool bulkData)
+        => FhirUris.SameOrigin(uri, BaseUri)
+           || (bulkData && BulkDataOrigins.Any(origin => FhirUris.SameOrigin(uri, origin)));
+
+    /// <summary>The origin of <paramref name="uri"/>: scheme, host and port, e.g. https://files.example.org.</summary>
+    public static string OriginOf(Uri uri) => uri.GetLeftPart(UriPartial.Authority);
 
     /// <inheritdoc />
     public override IEnumerable<DefinitionReference> References
@@ -146,6 +164,10 @@ public sealed record ConnectionDefinition : Definition
         }
 
         Proxy.Validate(Name);
+        foreach (Uri origin in BulkDataOrigins)
+        {
+            ValidateBulkDataOrigin(origin);
+        }
 
         if (HasAuthentication && BaseUri.Scheme == Uri.UriSchemeHttp && !AllowUnencryptedAuthentication)
         {
@@ -157,6 +179,29 @@ public sealed record ConnectionDefinition : Definition
                 Name);
         }
     }
+
+    private void ValidateBulkDataOrigin(Uri origin)
+    {
+        // Plain http only where the connection's own credentials may travel unencrypted (a test setup).
+        if (!origin.IsAbsoluteUri
+            || (origin.Scheme != Uri.UriSchemeHttps
+                && !(origin.Scheme == Uri.UriSchemeHttp && AllowUnencryptedAuthentication))
+            || origin.AbsolutePath != "/"
+            || !string.IsNullOrEmpty(origin.Query)
+            || !string.IsNullOrEmpty(origin.Fragment)
+            || !string.IsNullOrEmpty(origin.UserInfo))
+        {
+            throw Invalid(
+                ErrorIds.ConnectionBulkDataOriginInvalid,
+                $"The Bulk Data origin '{Shown(origin)}' must be an https:// origin: scheme, host and optional port,"
+                + " without path, query or user info, e.g. https://files.example.org or https://files.example.org:8443."
+                + " The connection's credentials may go to every URL on it during an export.");
+        }
+    }
+
+    // Never the user info or query a user may have pasted in with the URL: either may be a secret.
+    private static string Shown(Uri origin)
+        => origin.IsAbsoluteUri ? Http.UrlRedaction.WithoutQuery(origin) : origin.OriginalString;
 
     private FhirSecurityException Invalid(string errorId, string message)
         => new(errorId, FailureCategory.InvalidArgument, message, Name);

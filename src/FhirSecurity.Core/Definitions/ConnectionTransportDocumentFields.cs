@@ -7,7 +7,8 @@ namespace FhirSecurity.Core.Definitions;
 /// <summary>
 /// The transport fields of a connection document: <c>clientCertificate</c> (a passwordless PKCS#12, base64; a
 /// secret), <c>proxyMode</c> (System, None, Explicit), <c>proxyUri</c>, <c>proxyUserName</c> and
-/// <c>proxyPassword</c> (a secret). All came after the first release and are optional: a document without them
+/// <c>proxyPassword</c> (a secret), <c>bulkDataOrigins</c> (a list of origins, written only when not empty). All
+/// came after the first release and are optional: a document without them
 /// reads as no client certificate and the system proxy, so documents written by earlier builds keep working
 /// under schema 1.
 /// </summary>
@@ -30,6 +31,12 @@ internal static class ConnectionTransportDocumentFields
         {
             root["proxyUserName"] = user;
             root["proxyPassword"] = connection.Proxy.Password?.Reveal() ?? string.Empty;
+        }
+
+        if (connection.BulkDataOrigins.Count > 0)
+        {
+            root["bulkDataOrigins"] = new JsonArray(
+                connection.BulkDataOrigins.Select(o => (JsonNode?)ConnectionDefinition.OriginOf(o)).ToArray());
         }
     }
 
@@ -57,6 +64,15 @@ internal static class ConnectionTransportDocumentFields
         {
             ClientCertificate = certificate is null ? null : ClientCertificate.FromStored(certificate, reader.Fail),
             Proxy = proxy,
+            BulkDataOrigins = ReadOrigins(reader),
         };
     }
+
+    private static IReadOnlyList<Uri> ReadOrigins(DefinitionDocumentReader reader)
+        => reader.OptionalStringArray("bulkDataOrigins") is not { } origins
+            ? []
+            : origins.Select(text => Uri.TryCreate(text, UriKind.Absolute, out Uri? origin)
+                    ? origin
+                    : throw reader.Fail("the field 'bulkDataOrigins' holds a value that is not an absolute URI"))
+                .ToArray();
 }

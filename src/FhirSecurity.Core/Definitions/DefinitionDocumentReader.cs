@@ -80,6 +80,9 @@ internal sealed class DefinitionDocumentReader(JsonObject root, string secretNam
             ? value
             : throw Fail($"the field '{field}' has an unknown value");
 
+    public IReadOnlyList<string>? OptionalStringArray(string field)
+        => root[field] is null ? null : StringArray(field);
+
     public IReadOnlyList<string> StringArray(string field)
         => root[field] is JsonArray array
             ? array.Select(item => item is JsonValue v && v.TryGetValue(out string? s)

@@ -114,6 +114,8 @@ public static class ErrorIds
     public const string ConnectionClientCertificateConflict = nameof(ConnectionClientCertificateConflict);
     public const string ConnectionProxyUriInvalid = nameof(ConnectionProxyUriInvalid);
     public const string ConnectionProxyConflict = nameof(ConnectionProxyConflict);
+    public const string ConnectionBulkDataOriginInvalid = nameof(ConnectionBulkDataOriginInvalid);
+    public const string ConnectionBulkDataOriginConflict = nameof(ConnectionBulkDataOriginConflict);
     public const string TlsClientCertificateRequired = nameof(TlsClientCertificateRequired);
     public const string TlsClientCertificateRefused = nameof(TlsClientCertificateRefused);
     public const string ProxyUnreachable = nameof(ProxyUnreachable);

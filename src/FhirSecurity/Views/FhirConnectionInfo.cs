@@ -93,6 +93,11 @@ public sealed class FhirConnectionInfo
     /// <summary>The user name for the explicit proxy, or null (the password is never shown).</summary>
     public string? ProxyUserName { get; internal init; }
 
+    /// <summary>
+    /// The other origins that may receive the credentials during a Bulk Data export (empty: the base URL's only).
+    /// </summary>
+    public string[] BulkDataOrigin { get; internal init; } = [];
+
     /// <summary>The vault that holds the connection.</summary>
     public string Vault { get; }
 

@@ -77,6 +77,7 @@ internal static class Views
             ProxyMode = d.Proxy.Mode.ToString(),
             Proxy = d.Proxy.Address,
             ProxyUserName = d.Proxy.UserName,
+            BulkDataOrigin = [.. d.BulkDataOrigins.Select(ConnectionDefinition.OriginOf)],
         };
 
     public static FhirConnectionTestResult Of(ConnectionTestReport r)

@@ -24,6 +24,12 @@ public sealed class BulkUrlRulesTests
             Scopes = ["system/*.read"],
         });
 
+    private static ResolvedConnection WithOrigins(ResolvedConnection resolved, params string[] origins)
+        => resolved with
+        {
+            Connection = resolved.Connection with { BulkDataOrigins = [.. origins.Select(o => new Uri(o))] },
+        };
+
     private static (BulkManifest Manifest, BulkManifestFile File) Manifest(string fileUrl, bool requiresAccessToken)
     {
         string json = "{\"requiresAccessToken\":" + (requiresAccessToken ? "true" : "false")
@@ -49,6 +55,31 @@ public sealed class BulkUrlRulesTests
         Assert.Equal(ErrorIds.BulkExportStatusUrlForeign, error.ErrorId);
         Assert.Equal(FailureCategory.SecurityError, error.Category);
         Assert.Contains("-BulkDataOrigin", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AStatusUrlOnAnAllowedBulkDataOriginPassesAndTheHintKeepsTheOriginsAllowedAlready()
+    {
+        ResolvedConnection allowed = WithOrigins(OAuthConnection(), "https://status.example.net");
+
+        BulkUrlRules.CheckStatusUrl(allowed, new Uri("https://status.example.net/jobs/1"));
+        var error = Assert.Throws<FhirSecurityException>(
+            () => BulkUrlRules.CheckStatusUrl(allowed, new Uri("https://other.example.net/jobs/1")));
+
+        Assert.Equal(ErrorIds.BulkExportStatusUrlForeign, error.ErrorId);
+        Assert.Contains(
+            "-BulkDataOrigin https://status.example.net,https://other.example.net", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFileOnAnAllowedBulkDataOriginGetsTheTokenOnlyWhenTheManifestAsks()
+    {
+        ResolvedConnection allowed = WithOrigins(OAuthConnection(), "https://storage.example.net");
+        var (asks, askingFile) = Manifest($"https://storage.example.net/f/1?{Signature}", requiresAccessToken: true);
+        var (free, freeFile) = Manifest($"https://storage.example.net/f/1?{Signature}", requiresAccessToken: false);
+
+        Assert.True(BulkUrlRules.FileCredentials(allowed, asks, askingFile, askingFile.Url));
+        Assert.False(BulkUrlRules.FileCredentials(allowed, free, freeFile, freeFile.Url));
     }
 
     [Fact]

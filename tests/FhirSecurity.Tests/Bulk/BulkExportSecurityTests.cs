@@ -38,6 +38,29 @@ public sealed class BulkExportSecurityTests : BulkTest
     }
 
     [Fact]
+    public void A_file_on_an_allowed_bulk_data_origin_gets_the_token_there_and_no_other_request_does()
+    {
+        Server.Bulk.FilesOnSecondOrigin = true;
+        Server.Bulk.Files = [new BulkFileSpec("Patient", 3)];
+        RunOk($"Set-FhirConnection -Name bulk -BulkDataOrigin {Server.SecondOrigin.GetLeftPart(UriPartial.Authority)}");
+
+        PsResult result = ExportOk("-KeepJob");
+        BulkRequestRecord exported = Assert.Single(Requests(BulkRequestKind.File));
+        string fileUrl = (string)result.Output[0].Properties["Url"].Value;
+        Server.ClearBulkRequests();
+        PsResult plain = RunWith($"Invoke-FhirRequest -Connection bulk -Path '{fileUrl}'");
+
+        Assert.Equal(3L, result.Output[0].Properties["Count"].Value);
+        Assert.Equal(Server.SecondOrigin.Port, exported.Port);
+        Assert.Equal("Bearer", exported.AuthorizationScheme);
+        // The same URL through Invoke-FhirRequest: the origin is allowed for exports only, so it goes bare.
+        BulkRequestRecord invoked = Assert.Single(Requests(BulkRequestKind.File));
+        Assert.Null(invoked.AuthorizationScheme);
+        Exception refused = Assert.Single(plain.Errors).Exception;
+        Assert.Equal(401, refused.GetType().GetProperty("StatusCode")!.GetValue(refused));
+    }
+
+    [Fact]
     public void Signed_files_on_another_origin_download_bare_and_their_signatures_appear_nowhere()
     {
         Server.Bulk.FilesOnSecondOrigin = true;

@@ -58,6 +58,12 @@ public sealed record ConnectionEdit : IDefinitionEdit<ConnectionDefinition>
     /// <summary>Back to the system proxy.</summary>
     public bool SystemProxy { get; init; }
 
+    /// <summary>The origins that replace the connection's Bulk Data origins.</summary>
+    public IReadOnlyList<Uri>? BulkDataOrigins { get; init; }
+
+    /// <summary>Removes every Bulk Data origin.</summary>
+    public bool NoBulkDataOrigin { get; init; }
+
     /// <inheritdoc />
     public DefinitionKind Kind => DefinitionKind.Connection;
 
@@ -111,7 +117,34 @@ public sealed record ConnectionEdit : IDefinitionEdit<ConnectionDefinition>
                 = AllowUnencryptedAuthentication ?? current.AllowUnencryptedAuthentication,
             ClientCertificate = NoClientCertificate ? null : ClientCertificate ?? current.ClientCertificate,
             Proxy = ProxyOver(current.Proxy, current.Name),
+            BulkDataOrigins = BulkDataOriginsOver(current.BulkDataOrigins, current.Name),
         };
+    }
+
+    /// <summary>
+    /// The Bulk Data origins after this edit: the ones given (each once, whatever its trailing slash or case),
+    /// none with <see cref="NoBulkDataOrigin"/>, else <paramref name="current"/>.
+    /// </summary>
+    /// <exception cref="FhirSecurityException"><c>ConnectionBulkDataOriginConflict</c>.</exception>
+    public IReadOnlyList<Uri> BulkDataOriginsOver(IReadOnlyList<Uri> current, string name)
+    {
+        if (NoBulkDataOrigin && BulkDataOrigins is not null)
+        {
+            throw new FhirSecurityException(
+                ErrorIds.ConnectionBulkDataOriginConflict,
+                FailureCategory.InvalidArgument,
+                "-BulkDataOrigin sets the Bulk Data origins and -NoBulkDataOrigin removes them: choose one.",
+                name);
+        }
+
+        if (NoBulkDataOrigin)
+        {
+            return [];
+        }
+
+        // Relative or odd values are kept as given for ConnectionDefinition.Validate to refuse with their text.
+        return BulkDataOrigins?.DistinctBy(o => o.IsAbsoluteUri ? o.AbsoluteUri : o.OriginalString).ToArray()
+               ?? current;
     }
 
     /// <summary>

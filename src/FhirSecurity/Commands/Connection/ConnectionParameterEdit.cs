@@ -30,6 +30,7 @@ internal static class ConnectionParameterEdit
             Proxy = cmdlet.Proxy,
             ProxyCredential = SecureStrings.ToCredential(cmdlet.ProxyCredential),
             NoProxy = cmdlet.NoProxy,
+            BulkDataOrigins = cmdlet.BulkDataOrigin,
         };
 
     // Its warnings (expiry soon) go to the warning stream.

@@ -66,6 +66,14 @@ public abstract class ConnectionWriteCommand : FhirCommand
     [Parameter]
     public SwitchParameter NoProxy { get; set; }
 
+    /// <summary>
+    /// Other https origins that may receive the credentials during a Bulk Data export (a provider's file or status
+    /// server); replaces the connection's list.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public Uri[]? BulkDataOrigin { get; set; }
+
     /// <summary>Writes the definition (secrets redacted) to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }

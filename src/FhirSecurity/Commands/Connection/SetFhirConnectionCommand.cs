@@ -53,6 +53,10 @@ public sealed class SetFhirConnectionCommand : ConnectionWriteCommand
     [Parameter]
     public SwitchParameter SystemProxy { get; set; }
 
+    /// <summary>Removes every Bulk Data origin: credentials go to the base URL's origin only.</summary>
+    [Parameter]
+    public SwitchParameter NoBulkDataOrigin { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
         => Run(() =>
@@ -66,6 +70,7 @@ public sealed class SetFhirConnectionCommand : ConnectionWriteCommand
                 RevocationMode = RevocationMode is { } revocation ? Views.ToEngine(revocation) : null,
                 TimeoutSec = TimeoutSec,
                 SystemProxy = SystemProxy,
+                NoBulkDataOrigin = NoBulkDataOrigin,
             };
             this.WriteDefinition(Name, edit, force: null, PassThru);
         });
