@@ -49,7 +49,8 @@ public sealed class PesterSuiteTests
     {
         Assert.Equal(
             [
-                "FhirSecurity.BasicAuth.Tests.ps1", "FhirSecurity.CaBundle.Tests.ps1", "FhirSecurity.Connection.Tests.ps1",
+                "FhirSecurity.BasicAuth.Tests.ps1", "FhirSecurity.Bulk.Tests.ps1", "FhirSecurity.CaBundle.Tests.ps1",
+                "FhirSecurity.Connection.Tests.ps1",
                 "FhirSecurity.OAuth.Tests.ps1", "FhirSecurity.Package.Tests.ps1", "FhirSecurity.Parallel.Tests.ps1",
                 "FhirSecurity.Request.Tests.ps1", "FhirSecurity.Session.Tests.ps1", "FhirSecurity.Views.Tests.ps1",
             ],
@@ -66,6 +67,7 @@ public sealed class PesterSuiteTests
     [InlineData("FhirSecurity.Parallel.Tests.ps1")]
     [InlineData("FhirSecurity.Session.Tests.ps1")]
     [InlineData("FhirSecurity.Views.Tests.ps1")]
+    [InlineData("FhirSecurity.Bulk.Tests.ps1")]
     public void Suite_sets_up_tears_down_and_never_skips(string file)
     {
         ScriptBlockAst ast = Parser.ParseFile(Path.Combine(SuiteFolder, file), out _, out _);

@@ -215,3 +215,15 @@ function Remove-FhirTestDefinition {
     Get-FhirBasicAuth | Remove-FhirBasicAuth -Confirm:$false
     Get-FhirCaBundle | Remove-FhirCaBundle -Confirm:$false
 }
+
+function Invoke-FhirTestBulkControl {
+    # The test server's Bulk Data control (/_test/bulk, loopback only): GET returns the recorded requests, the file
+    # signatures issued and the deleted exports; -Set PUTs scenario fields by name (pollsBeforeReady,
+    # requiresAccessToken, filesOnSecondOrigin, signedUrls, files = @(@{ type; lines }), ...); -Reset restores the
+    # defaults and forgets the requests (deletedExports counts on). Test plumbing: the server's own private CA is not checked here.
+    param([Parameter(Mandatory)] $Info, [hashtable] $Set, [switch] $Reset)
+    $control = @{ Uri = $Info.bulkControlUrl; SkipCertificateCheck = $true }
+    if ($Reset) { $null = Invoke-RestMethod @control -Method Delete }
+    if ($Set) { $null = Invoke-RestMethod @control -Method Put -ContentType 'application/json' -Body ($Set | ConvertTo-Json -Depth 5) }
+    if (-not $Reset -and -not $Set) { Invoke-RestMethod @control -Method Get }
+}

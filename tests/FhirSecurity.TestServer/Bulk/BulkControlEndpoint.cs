@@ -6,7 +6,7 @@ namespace FhirSecurity.TestServer;
 
 /// <summary>
 /// <c>/_test/bulk</c>, for a process that runs the server as a child (the Pester suites, benchmarks): GET shows the
-/// recorded Bulk Data requests and the number of deleted exports; PUT with a JSON object sets scenario fields by
+/// recorded Bulk Data requests, the file signatures issued and the number of deleted exports; PUT with a JSON object sets scenario fields by
 /// name (<c>pollsBeforeReady</c>, <c>retryAfterSeconds</c>, <c>requiresAccessToken</c>, <c>filesOnSecondOrigin</c>,
 /// <c>signedUrls</c>, <c>gzip</c>, <c>bytesPerSecond</c>, <c>exportFails</c>, <c>unauthorizedFileRequests</c>,
 /// <c>abortFileRequests</c>, <c>files</c>: [{type, lines, lineBytes, section, reportedCount, corruptLine}]);
@@ -50,7 +50,8 @@ internal static class BulkControlEndpoint
         var body = new JsonObject
         {
             ["deletedExports"] = bulk.DeletedExports,
-            ["issuedFileSignatureCount"] = bulk.Signatures.Count,
+            // The canaries a child-process suite looks for: test signatures, never a real secret.
+            ["issuedFileSignatures"] = new JsonArray([.. bulk.Signatures.Select(sig => (JsonNode?)sig)]),
             ["secondOrigin"] = bulk.SecondOrigin?.AbsoluteUri,
             ["requests"] = new JsonArray(bulk.Requests.Select(r => (JsonNode)new JsonObject
             {
