@@ -37,13 +37,15 @@ public sealed class BulkExportRun
     /// <summary>
     /// Runs the export at <paramref name="statusUrl"/> into <paramref name="settings"/>' folder with at most
     /// <paramref name="throttleLimit"/> downloads at once, and gives back how many files failed.
+    /// <paramref name="keepJob"/> is asked when the run ends or is stopped: true leaves the export on the server
+    /// (-KeepJob, or a stop for an error the caller turned terminating, to finish later with -StatusUrl).
     /// </summary>
     public async Task<int> RunAsync(
         Uri statusUrl,
         BulkDownloadSettings settings,
         int throttleLimit,
         bool skipComplete,
-        bool keepJob,
+        Func<bool> keepJob,
         IBulkExportObserver observer,
         BulkExportLog log,
         CancellationToken cancellation)
@@ -55,8 +57,11 @@ public sealed class BulkExportRun
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            log.Write("stopped", "by the user (Ctrl-C); partial files removed");
-            if (!keepJob)
+            bool keep = keepJob();
+            log.Write("stopped", "partial files removed; " + (keep
+                ? "the export stays on the server for -StatusUrl"
+                : "cancelling the export on the server"));
+            if (!keep)
             {
                 await CancelQuietlyAsync(statusUrl, observer, log).ConfigureAwait(false);
             }
@@ -70,7 +75,7 @@ public sealed class BulkExportRun
         BulkDownloadSettings settings,
         int throttleLimit,
         bool skipComplete,
-        bool keepJob,
+        Func<bool> keepJob,
         IBulkExportObserver observer,
         BulkExportLog log,
         CancellationToken cancellation)
@@ -143,7 +148,7 @@ public sealed class BulkExportRun
         {
             log.Write("incomplete", $"{failed} file(s) failed; the export stays on the server for -StatusUrl");
         }
-        else if (!keepJob)
+        else if (!keepJob())
         {
             await CancelQuietlyAsync(statusUrl, observer, log).ConfigureAwait(false);
         }

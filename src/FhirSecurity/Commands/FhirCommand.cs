@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Runtime.ExceptionServices;
 using FhirSecurity.Core.Definitions;
 using FhirSecurity.Core.Errors;
 using FhirSecurity.Core.Fhir;
@@ -16,7 +17,10 @@ namespace FhirSecurity.Commands;
 /// </summary>
 public abstract class FhirCommand : PSCmdlet, IDisposable
 {
+    private static readonly TimeSpan StopProcessingGrace = TimeSpan.FromMilliseconds(200);
     private readonly CancellationTokenSource _stopping = new();
+    private ExceptionDispatchInfo? _postedFailure;
+    private volatile bool _stopRequested;
     private DefinitionStore? _store;
     private bool? _verbose;
 
@@ -64,8 +68,14 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
             : LanguagePrimitives.TryConvertTo(GetVariableValue("VerbosePreference"), out ActionPreference preference)
               && preference is not ActionPreference.SilentlyContinue and not ActionPreference.Ignore;
 
-    /// <summary>Cancelled when the user presses Ctrl-C (StopProcessing).</summary>
+    /// <summary>
+    /// Cancelled when the user presses Ctrl-C (StopProcessing), or when a Write* posted by work under
+    /// <see cref="WaitPosting{T}"/> threw (an error under -ErrorAction Stop; see <see cref="StoppedByWrite"/>).
+    /// </summary>
     internal CancellationToken StopToken => _stopping.Token;
+
+    /// <summary>True when the work was stopped because a posted Write* threw, not by Ctrl-C.</summary>
+    internal bool StoppedByWrite => _postedFailure is not null;
 
     /// <summary>
     /// Waits on the pipeline thread for engine work, so Write* and ShouldProcess stay on it; Ctrl-C cancels the
@@ -121,6 +131,13 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
 
             if (work.IsCompleted)
             {
+                if (_postedFailure is { } failure)
+                {
+                    // The work has cleaned up; what stopped it goes on as the caller's error.
+                    _ = work.Exception;
+                    failure.Throw();
+                }
+
                 return Wait(work);
             }
         }
@@ -137,9 +154,22 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
         {
             action();
         }
-        catch (PipelineStoppedException)
+        catch (PipelineStoppedException ex)
         {
-            // The pipeline is stopping (Ctrl-C) and refuses writes: the work is cancelled and cleans up.
+            // The pipeline refuses writes: after Ctrl-C, or because this write was an error made terminating
+            // (-ErrorAction Stop: PowerShell records the error and stops the pipeline this way). Only Ctrl-C calls
+            // StopProcessing, a moment after the pipeline starts refusing writes: give it that moment.
+            if (!SpinWait.SpinUntil(() => _stopRequested, StopProcessingGrace))
+            {
+                _postedFailure ??= ExceptionDispatchInfo.Capture(ex);
+            }
+
+            _stopping.Cancel();
+        }
+        catch (RuntimeException ex)
+        {
+            // Any other failed write: the work stops and cleans up before it is thrown on.
+            _postedFailure ??= ExceptionDispatchInfo.Capture(ex);
             _stopping.Cancel();
         }
     }
@@ -179,7 +209,11 @@ public abstract class FhirCommand : PSCmdlet, IDisposable
     }
 
     /// <inheritdoc />
-    protected override void StopProcessing() => _stopping.Cancel();
+    protected override void StopProcessing()
+    {
+        _stopRequested = true;
+        _stopping.Cancel();
+    }
 
     /// <inheritdoc />
     public void Dispose()

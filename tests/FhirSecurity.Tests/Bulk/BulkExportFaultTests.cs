@@ -211,6 +211,23 @@ public sealed class BulkExportFaultTests : BulkTest
     }
 
     [Fact]
+    public void A_file_error_made_terminating_by_ErrorAction_Stop_ends_the_run_but_keeps_the_export()
+    {
+        // Both files: refused, and refused again with a new token.
+        Server.Bulk.Files = [new BulkFileSpec("Patient", 5), new BulkFileSpec("Patient", 5)];
+        Server.Bulk.UnauthorizedFileRequests = 4;
+
+        PsResult stopped = Export("-KeepJob:$false -ErrorAction Stop");
+
+        ErrorRecord error = AssertFirstError(stopped, "BulkExportDownloadFailed");
+        Assert.Contains("-StatusUrl", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Equal(0, Server.DeletedExports);
+        AssertNoPartialFiles();
+        var statusUrl = new Uri(Server.OAuthBase, Requests(BulkRequestKind.Status)[0].Path);
+        Assert.Equal(2, ExportOk($"-StatusUrl '{statusUrl}'").Output.Count);
+    }
+
+    [Fact]
     public void Ctrl_C_with_KeepJob_leaves_the_export_on_the_server()
     {
         Server.Bulk.Files = [new BulkFileSpec("Patient", 200, 1000)];

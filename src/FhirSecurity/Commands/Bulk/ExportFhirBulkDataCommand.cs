@@ -146,7 +146,16 @@ public sealed class ExportFhirBulkDataCommand : FhirCommand
                 {
                     reporter = new BulkExportReporter(this, post, connection.Connection.Name);
                     return run.RunAsync(
-                        statusUrl, settings, ThrottleLimit, skipComplete: attaching, KeepJob, reporter, log, StopToken);
+                        statusUrl,
+                        settings,
+                        ThrottleLimit,
+                        skipComplete: attaching,
+                        // An error made terminating (-ErrorAction Stop) stops the run too: the export stays, so a
+                        // later -StatusUrl run finishes it. Only Ctrl-C cancels it on the server.
+                        keepJob: () => KeepJob || StoppedByWrite,
+                        reporter,
+                        log,
+                        StopToken);
                 });
             }
             finally
