@@ -1,7 +1,8 @@
 // The FhirSecurity demo: starts the HTTPS test server (its own CA, an OAuth token endpoint, 25 patients), then runs
-// examples/quickstart.ps1 (a client secret) and examples/smart-backend-services.ps1 (SMART Backend Services: a private
-// key, discovery, Test-FhirConnection) through the built module in a hosted PowerShell engine, exactly as a user would
-// type them, against an in-memory SecretManagement vault. Exit code 0 when neither script wrote an error.
+// examples/quickstart.ps1 (a client secret), examples/smart-backend-services.ps1 (SMART Backend Services: a private
+// key, discovery, Test-FhirConnection) and examples/bulk-export.ps1 (a Bulk Data export to files) through the built
+// module in a hosted PowerShell engine, exactly as a user would type them, against an in-memory SecretManagement
+// vault. Exit code 0 when no script wrote an error.
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Net;
@@ -18,6 +19,7 @@ string root = FindRepoRoot();
 string manifest = Path.Combine(root, "out", "FhirSecurity", "FhirSecurity.psd1");
 string script = Path.Combine(root, "examples", "quickstart.ps1");
 string smartScript = Path.Combine(root, "examples", "smart-backend-services.ps1");
+string bulkScript = Path.Combine(root, "examples", "bulk-export.ps1");
 if (!File.Exists(manifest))
 {
     Console.Error.WriteLine($"The module is not built ({manifest} is missing). Run: dotnet build FhirSecurity.sln");
@@ -83,6 +85,22 @@ try
         ["ClientId"] = BackendClientId,
         ["PrivateKeyPath"] = keyFile,
         ["KeyId"] = BackendKeyId,
+    });
+
+    string extract = Path.Combine(temp.FullName, "extract");
+    Console.WriteLine();
+    Console.WriteLine("Bulk Data export: the same server exports Patient and Observation NDJSON files to disk.");
+    Console.WriteLine($"PS> ./examples/bulk-export.ps1 -FhirBaseUri {server.OAuthBase} -TokenUrl {server.TokenEndpoint} `");
+    Console.WriteLine($"      -CaBundlePath {caFile} -ClientId {client.ClientId} -ClientSecret $secret -Destination {extract}");
+    Console.WriteLine();
+    errors += RunScript(manifest, bulkScript, new Dictionary<string, object>
+    {
+        ["FhirBaseUri"] = server.OAuthBase,
+        ["TokenUrl"] = server.TokenEndpoint,
+        ["CaBundlePath"] = caFile,
+        ["ClientId"] = client.ClientId,
+        ["ClientSecret"] = new NetworkCredential(string.Empty, client.ClientSecret).SecurePassword,
+        ["Destination"] = extract,
     });
 
     Console.WriteLine();
