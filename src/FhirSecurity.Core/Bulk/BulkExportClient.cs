@@ -156,7 +156,9 @@ public sealed class BulkExportClient
         }
     }
 
-    /// <summary>Cancels the export at <paramref name="statusUrl"/> (DELETE), so the server can drop its files.</summary>
+    /// <summary>
+    /// Cancels the export at <paramref name="statusUrl"/> (DELETE), so the server can drop its files.
+    /// </summary>
     /// <exception cref="FhirSecurityException">BulkExportNotFound, BulkExportCancelFailed.</exception>
     public async Task CancelAsync(Uri statusUrl, CancellationToken cancellation, Action<string>? verbose)
     {

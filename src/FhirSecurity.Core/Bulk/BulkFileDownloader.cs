@@ -43,7 +43,9 @@ internal sealed class BulkFileDownloader
     }
 
     /// <summary>Downloads <paramref name="file"/>; <paramref name="received"/> hears each chunk's size.</summary>
-    /// <exception cref="FhirSecurityException">The file could not be downloaded or is not what the manifest says.</exception>
+    /// <exception cref="FhirSecurityException">
+    /// The file could not be downloaded or is not what the manifest says.
+    /// </exception>
     public async Task<BulkFileResult> DownloadAsync(
         BulkManifestFile file, Action<long>? received, CancellationToken cancellation)
     {
@@ -123,7 +125,8 @@ internal sealed class BulkFileDownloader
         CancellationToken deadline,
         CancellationToken cancellation)
     {
-        var hop = new FhirRequest(HttpMethod.Get, file.Url, null, new Dictionary<string, string>(), _settings.StallTimeout);
+        var hop = new FhirRequest(
+            HttpMethod.Get, file.Url, null, new Dictionary<string, string>(), _settings.StallTimeout);
         for (int redirects = 0; ; redirects++)
         {
             bool credentials = BulkUrlRules.FileCredentials(_connection, _manifest, file, hop.Uri);

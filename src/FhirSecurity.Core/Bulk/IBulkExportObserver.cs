@@ -11,7 +11,9 @@ public interface IBulkExportObserver
     /// <summary>A step a user may want to see with -Verbose.</summary>
     void Verbose(string message);
 
-    /// <summary>The export is still running on the server: its <c>X-Progress</c> (or null) and the time waited.</summary>
+    /// <summary>
+    /// The export is still running on the server: its <c>X-Progress</c> (or null) and the time waited.
+    /// </summary>
     void Waiting(string? progress, TimeSpan elapsed);
 
     /// <summary>Files done of all, and bytes received so far.</summary>
@@ -23,6 +25,8 @@ public interface IBulkExportObserver
     /// <summary>A file could not be downloaded (the others go on).</summary>
     void FileFailed(FhirSecurityException error);
 
-    /// <summary>Something the user should know that is no failure (errors the server reported, a failed DELETE).</summary>
+    /// <summary>
+    /// Something the user should know that is no failure (errors the server reported, a failed DELETE).
+    /// </summary>
     void Warning(string message);
 }
