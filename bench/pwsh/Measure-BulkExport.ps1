@@ -129,35 +129,20 @@ try {
 
     # 3. Peak managed memory, each size in a fresh pwsh.
     $child = Join-Path $work 'memory.ps1'
-    Set-Content -Path $child -Value @'
-param($DoubleAssembly, $ServerInfo, $Module, $Folder, $BenchSource)
-$ErrorActionPreference = 'Stop'
-$info = Get-Content -Raw -Path $ServerInfo | ConvertFrom-Json
-if ($DoubleAssembly) {
-    Add-Type -Path $DoubleAssembly
-    Import-Module ([Microsoft.PowerShell.SecretManagement.SecretManagementModule]::ManifestPath)
-    Microsoft.PowerShell.SecretManagement\Register-SecretVault -Name BenchMemory -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault
-}
-Add-Type -Path $BenchSource
-Import-Module $Module
-$null = Import-FhirCaBundle -Name mem-ca -Path $info.caBundleFile -Force -InformationAction Ignore
-$secret = [Net.NetworkCredential]::new('', $info.oauthClientSecret).SecurePassword
-New-FhirOAuth -Name mem-oauth -TokenUrl $info.tokenEndpoint -ClientId $info.oauthClientId -ClientSecret $secret -Scope system/*.read -Force
-New-FhirConnection -Name mem -BaseUri $info.oauthBase -OAuth mem-oauth -CaBundle mem-ca -Force
+    Write-FhirTestChildScript -Path $child -Connection mem -Body @'
+Add-Type -Path $Rest[1]
 [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
 $before = [GC]::GetTotalMemory($true)
 $sampler = [FhirSecurityBench.HeapSampler]::new()
-$null = Export-FhirBulkData -Connection mem -Destination $Folder
+$null = Export-FhirBulkData -Connection mem -Destination $Rest[0]
 "peak=$($sampler.Peak - $before)"
 $sampler.Dispose()
 '@
-    $double = if ($testEnv.VaultKind -eq 'Double') { Find-FhirTestBuild -Project 'SecretManagementDouble' } else { '' }
     $peaks = [ordered]@{}
     foreach ($total in 40, $LargeMB) {
         Set-BulkFile -Files 8 -Bytes ([long]$total * 1MB / 8)
         $folder = Join-Path $work "memory-$total"
-        $lines = Invoke-FhirTestChildPwsh -File $child -ArgumentList $double, (Join-Path $testEnv.Folder 'server.json'),
-            (Get-FhirTestModuleManifest), $folder, $bulkBenchSource
+        $lines = Invoke-FhirTestChildPwsh -File $child -ArgumentList ((Get-FhirTestChildArgument $testEnv) + $folder + $bulkBenchSource)
         $peaks["$total"] = [long](($lines | Where-Object { $_ -like 'peak=*' }) -replace 'peak=', '')
         Remove-Item -Recurse -Force $folder
     }

@@ -149,29 +149,11 @@ Describe 'Export-FhirBulkData' -Tag 'FhirSecurity', 'Bulk' {
         $folder = New-BulkFolder
         $deleted = (Invoke-FhirTestBulkControl -Info $script:info).deletedExports
         $script = Join-Path $TestDrive 'ctrl-c.ps1'
-        # Its own definitions: the double's vault lives in one process (the real SecretStore's would be shared).
-        Set-Content -Path $script -Value @'
-param($DoubleAssembly, $ServerInfo, $Module, $Folder)
-$ErrorActionPreference = 'Stop'
-$info = Get-Content -Raw -Path $ServerInfo | ConvertFrom-Json
-if ($DoubleAssembly) {
-    Add-Type -Path $DoubleAssembly
-    Import-Module ([Microsoft.PowerShell.SecretManagement.SecretManagementModule]::ManifestPath)
-    Microsoft.PowerShell.SecretManagement\Register-SecretVault -Name CtrlC -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault
-}
-Import-Module $Module
-Import-FhirCaBundle -Name ctrlc-ca -Path $info.caBundleFile -Force
-$secret = [Net.NetworkCredential]::new('', $info.oauthClientSecret).SecurePassword
-New-FhirOAuth -Name ctrlc-oauth -TokenUrl $info.tokenEndpoint -ClientId $info.oauthClientId -ClientSecret $secret -Scope system/*.read -Force
-New-FhirConnection -Name ctrlc -BaseUri $info.oauthBase -OAuth ctrlc-oauth -CaBundle ctrlc-ca -Force
-Export-FhirBulkData -Connection ctrlc -Destination $Folder
-'@
-        $double = if ($script:testEnv.VaultKind -eq 'Double') { Find-FhirTestBuild -Project 'SecretManagementDouble' } else { '' }
-        $exe = [Environment]::ProcessPath
+        Write-FhirTestChildScript -Path $script -Connection ctrlc -Body 'Export-FhirBulkData -Connection ctrlc -Destination $Rest[0]'
+        $exe, $prefix = Get-FhirTestPwshCommand
         $start = [System.Diagnostics.ProcessStartInfo]::new($exe)
-        if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-        $arguments = '-NoProfile', '-NonInteractive', '-File', $script, $double,
-            (Join-Path $script:testEnv.Folder 'server.json'), (Get-FhirTestModuleManifest), $folder
+        $arguments = @($prefix) + @('-NoProfile', '-NonInteractive', '-File', $script) +
+            (Get-FhirTestChildArgument $script:testEnv) + $folder
         foreach ($a in $arguments) { $start.ArgumentList.Add($a) }
         $start.UseShellExecute = $false
         $start.RedirectStandardOutput = $true

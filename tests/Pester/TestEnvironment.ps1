@@ -196,13 +196,19 @@ function New-FhirTestSecureString {
     [System.Net.NetworkCredential]::new('', $Text).SecurePassword
 }
 
+function Get-FhirTestPwshCommand {
+    # This same pwsh as an executable and the arguments before its own: the .NET tool's is 'dotnet pwsh.dll'.
+    $exe = [Environment]::ProcessPath
+    # @(...) around the if: a one-string prefix would be splatted character by character.
+    $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $exe, $prefix
+}
+
 function Invoke-FhirTestChildPwsh {
     # Runs a script file in a new process of this same pwsh (the .NET tool's is 'dotnet pwsh.dll', not a pwsh binary)
     # and returns its output lines; throws when it exits non-zero.
     param([Parameter(Mandatory)] [string] $File, [string[]] $ArgumentList = @())
-    $exe = [Environment]::ProcessPath
-    # @(...) around the if: a one-string prefix would be splatted character by character.
-    $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $exe, $prefix = Get-FhirTestPwshCommand
     $output = & $exe @prefix -NoProfile -NonInteractive -File $File @ArgumentList 2>&1 | ForEach-Object { "$_" }
     if ($LASTEXITCODE -ne 0) { throw "The child pwsh exited with $LASTEXITCODE`n$($output -join "`n")" }
     $output
@@ -226,4 +232,37 @@ function Invoke-FhirTestBulkControl {
     if ($Reset) { $null = Invoke-RestMethod @control -Method Delete }
     if ($Set) { $null = Invoke-RestMethod @control -Method Put -ContentType 'application/json' -Body ($Set | ConvertTo-Json -Depth 5) }
     if (-not $Reset -and -not $Set) { Invoke-RestMethod @control -Method Get }
+}
+
+function Write-FhirTestChildScript {
+    # Writes a script for a child pwsh that first does what a suite's BeforeAll does: the vault (the double's lives
+    # in one process; the real SecretStore's is shared through the temporary home), the module, and an OAuth
+    # connection named -Connection (scope system/*.read) to the test server; then -Body, which finds the values given
+    # after Get-FhirTestChildArgument's in $Rest. Run it with Invoke-FhirTestChildPwsh or as a process of its own.
+    param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [string] $Connection, [Parameter(Mandatory)] [string] $Body)
+    $prelude = @'
+param($DoubleAssembly, $ServerInfo, $Module, [Parameter(ValueFromRemainingArguments)] [string[]] $Rest)
+$ErrorActionPreference = 'Stop'
+$info = Get-Content -Raw -Path $ServerInfo | ConvertFrom-Json
+if ($DoubleAssembly) {
+    Add-Type -Path $DoubleAssembly
+    Import-Module ([Microsoft.PowerShell.SecretManagement.SecretManagementModule]::ManifestPath)
+    Microsoft.PowerShell.SecretManagement\Register-SecretVault -Name ChildVault -ModuleName Microsoft.PowerShell.SecretStore -DefaultVault
+}
+Import-Module $Module
+$null = Import-FhirCaBundle -Name CONNECTION-ca -Path $info.caBundleFile -Force -InformationAction Ignore
+$secret = [Net.NetworkCredential]::new('', $info.oauthClientSecret).SecurePassword
+New-FhirOAuth -Name CONNECTION-oauth -TokenUrl $info.tokenEndpoint -ClientId $info.oauthClientId -ClientSecret $secret -Scope system/*.read -Force
+New-FhirConnection -Name CONNECTION -BaseUri $info.oauthBase -OAuth CONNECTION-oauth -CaBundle CONNECTION-ca -Force
+
+'@
+    Set-Content -Path $Path -Value ($prelude.Replace('CONNECTION', $Connection) + $Body)
+}
+
+function Get-FhirTestChildArgument {
+    # The first arguments of a script from Write-FhirTestChildScript: the double (or ''), the server's info file and
+    # the module manifest.
+    param([Parameter(Mandatory)] $State)
+    $double = if ($State.VaultKind -eq 'Double') { Find-FhirTestBuild -Project 'SecretManagementDouble' } else { '' }
+    @($double, (Join-Path $State.Folder 'server.json'), (Get-FhirTestModuleManifest))
 }
