@@ -146,6 +146,12 @@ public sealed class FhirTestServer : IAsyncDisposable
     /// <summary>How many exports were cancelled with DELETE.</summary>
     public int DeletedExports => _state.Bulk.DeletedExports;
 
+    /// <summary>The platform whose assertions the federated clients accept (<see cref="OAuthClientRegistration.Workload"/>).</summary>
+    public FederatedIssuer FederatedIssuer => _state.FederatedIssuer;
+
+    /// <summary>Where a child process gets a federated assertion (<see cref="FederatedAssertionEndpoint"/>).</summary>
+    public Uri FederatedAssertionUri => new(Origin, FederatedAssertionEndpoint.Path);
+
     /// <summary>The control endpoint for Bulk Data (<see cref="BulkControlEndpoint"/>).</summary>
     public Uri BulkControlUri => new(Origin, BulkControlEndpoint.Path);
 

@@ -71,6 +71,8 @@ var info = new JsonObject
     ["secondOrigin"] = server.SecondOrigin.ToString(),
     ["bulkControlUrl"] = server.BulkControlUri.ToString(),
     ["fhirLatencyMs"] = latencyMs,
+    ["federatedAssertionUrl"] = server.FederatedAssertionUri.ToString(),
+    ["federatedClientId"] = OAuthClientRegistration.Workload.ClientId,
     // Demo values only: this server lives on loopback for one run.
     ["oauthClientId"] = client.ClientId,
     ["oauthClientSecret"] = client.ClientSecret,

@@ -25,7 +25,11 @@ public sealed record SmartConfiguration(
     public IReadOnlyList<string> Check(OAuthClientAuthentication method, JwtSigningAlgorithm? algorithm, string? target)
     {
         var warnings = new List<string>();
-        string wire = DefinitionDocument.ToWire(method);
+        // RFC 8414 has no name for an assertion someone else signed: a JWT-bearer assertion signed with a private key
+        // is private_key_jwt, whoever holds the key.
+        string wire = method == OAuthClientAuthentication.ClientAssertionFile
+            ? DefinitionDocument.ToWire(OAuthClientAuthentication.PrivateKeyJwt)
+            : DefinitionDocument.ToWire(method);
         if (AuthMethods is null)
         {
             if (method != OAuthClientAuthentication.ClientSecretBasic)

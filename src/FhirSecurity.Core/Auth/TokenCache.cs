@@ -41,6 +41,7 @@ public sealed class TokenCache
             .Append(oauth.Algorithm?.ToString() ?? "-").Append('\n')
             .Append(oauth.KeyId ?? "-").Append('\n')
             .Append(oauth.JwksUrl?.AbsoluteUri ?? "-").Append('\n')
+            .Append(oauth.ClientAssertionPath ?? "-").Append('\n')
             .Append(oauth.Name).Append('\n')
             .Append(oauth.Revision).Append('\n')
             .Append(tlsFingerprint);

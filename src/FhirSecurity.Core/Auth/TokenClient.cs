@@ -11,10 +11,10 @@ using FhirSecurity.Core.Secrets;
 namespace FhirSecurity.Core.Auth;
 
 /// <summary>
-/// Requests client-credentials tokens (RFC 6749 4.4) with client_secret_basic, client_secret_post or private_key_jwt
-/// (RFC 7523, a new signed assertion per attempt), over the connection's own HTTP client (so its TLS policy applies to
-/// the token endpoint too). Token endpoint errors keep the server's <c>error</c> and <c>error_description</c>; no
-/// message ever holds the client secret or an assertion.
+/// Requests client-credentials tokens (RFC 6749 4.4) with client_secret_basic, client_secret_post, private_key_jwt
+/// (RFC 7523, a new signed assertion per attempt) or an assertion file (read again per attempt), over the
+/// connection's own HTTP client (so its TLS policy applies to the token endpoint too). Token endpoint errors keep the
+/// server's <c>error</c> and <c>error_description</c>; no message ever holds the client secret or an assertion.
 /// </summary>
 public static class TokenClient
 {
@@ -54,9 +54,13 @@ public static class TokenClient
     private static async Task<Attempt<Answer>> AttemptAsync(
         OAuthDefinition oauth, HttpClient http, TransportPolicy tls, TimeProvider clock, CancellationToken deadline)
     {
-        string? assertion = oauth.ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt
-            ? ClientAssertion.Create(oauth, clock.GetUtcNow())
-            : null;
+        string? assertion = oauth.ClientAuthentication switch
+        {
+            OAuthClientAuthentication.PrivateKeyJwt => ClientAssertion.Create(oauth, clock.GetUtcNow()),
+            OAuthClientAuthentication.ClientAssertionFile
+                => ClientAssertionFile.Read(oauth.ClientAssertionPath!, oauth.Name).Reveal(),
+            _ => null,
+        };
         using HttpRequestMessage request = NewRequest(oauth, assertion);
         Exchanged exchanged = await HttpExchange.SendAsync(http, tls, request, Endpoint.TokenEndpoint, clock, deadline)
             .ConfigureAwait(false);
@@ -108,6 +112,13 @@ public static class TokenClient
         {
             form.Add(new("client_id", oauth.ClientId));
             form.Add(new("client_secret", oauth.ClientSecret!.Reveal()));
+        }
+
+        if (oauth.ClientAuthentication == OAuthClientAuthentication.ClientAssertionFile)
+        {
+            // A federated assertion names the platform's identity, not the client: the server (Entra ID among them)
+            // needs client_id to find the client that trusts it.
+            form.Add(new("client_id", oauth.ClientId));
         }
 
         if (assertion is not null)
@@ -226,6 +237,10 @@ public static class TokenClient
             "invalid_client" when oauth.ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt
                 => "Check the client id, the key id (-KeyId) and that the server has the public key of this private key"
                     + " registered under it, the algorithm, and this machine's clock.",
+            "invalid_client" or "invalid_grant"
+                when oauth.ClientAuthentication == OAuthClientAuthentication.ClientAssertionFile
+                => "Check the client id and that the client trusts this assertion's issuer, subject and audience (a"
+                    + $" federated credential), and that '{oauth.ClientAssertionPath}' holds a fresh assertion.",
             "invalid_client"
                 => "Check the client id and secret (Set-FhirOAuth -ClientSecret) and the client authentication method.",
             "invalid_scope" => "Ask for scopes the client is allowed (Set-FhirOAuth -Scope).",

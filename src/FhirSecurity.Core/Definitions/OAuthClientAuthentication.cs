@@ -15,4 +15,12 @@ public enum OAuthClientAuthentication
     /// of misreading it.
     /// </summary>
     PrivateKeyJwt,
+
+    /// <summary>
+    /// A JWT someone else signed, read from a file at every token request (<c>client_assertion_file</c>, a name of
+    /// this module's own): a federated credential such as AKS workload identity's projected token or a CI job's OIDC
+    /// token, sent as a jwt-bearer <c>client_assertion</c> (RFC 7523 2.2). The vault holds the file's path, never its
+    /// content.
+    /// </summary>
+    ClientAssertionFile,
 }

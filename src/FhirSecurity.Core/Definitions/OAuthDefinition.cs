@@ -43,6 +43,12 @@ public sealed record OAuthDefinition : Definition
     public Uri? JwksUrl { get; init; }
 
     /// <summary>
+    /// The full path of the file whose content is sent as the client assertion (ClientAssertionFile only). The file is
+    /// read again at every token request, since platforms rotate it; the content is never stored.
+    /// </summary>
+    public string? ClientAssertionPath { get; init; }
+
+    /// <summary>
     /// The FHIR base URL the token URL was discovered from (informational; null when it was given directly).
     /// </summary>
     public Uri? DiscoveredFrom { get; init; }
@@ -77,8 +83,20 @@ public sealed record OAuthDefinition : Definition
         {
             ValidateKey();
         }
+        else if (ClientAuthentication == OAuthClientAuthentication.ClientAssertionFile)
+        {
+            ValidateAssertionFile();
+        }
         else
         {
+            if (ClientAssertionPath is not null)
+            {
+                throw Invalid(
+                    ErrorIds.OAuthClientCredentialConflict,
+                    $"{ClientAuthentication} authenticates with a client secret, so -ClientAssertionPath cannot go with"
+                    + " it. Use -ClientAuthentication ClientAssertionFile for an assertion file, or leave it out.");
+            }
+
             if (PrivateKey is not null || Algorithm is not null || KeyId is not null || JwksUrl is not null)
             {
                 throw Invalid(
@@ -135,12 +153,13 @@ public sealed record OAuthDefinition : Definition
 
     private void ValidateKey()
     {
-        if (ClientSecret is not null)
+        if (ClientSecret is not null || ClientAssertionPath is not null)
         {
             throw Invalid(
                 ErrorIds.OAuthClientCredentialConflict,
-                "PrivateKeyJwt authenticates with a private key, so a client secret cannot go with it. Give either"
-                + " -ClientSecret or a private key (-PrivateKeyPath, -PrivateKey), not both.");
+                "PrivateKeyJwt authenticates with a private key, so a client secret or an assertion file cannot go"
+                + " with it. Give one of -ClientSecret, a private key (-PrivateKeyPath, -PrivateKey) or"
+                + " -ClientAssertionPath.");
         }
 
         if (PrivateKey is null || PrivateKey.IsEmpty)
@@ -164,6 +183,26 @@ public sealed record OAuthDefinition : Definition
         }
 
         LoadKey();
+    }
+
+    private void ValidateAssertionFile()
+    {
+        if (ClientSecret is not null || PrivateKey is not null || Algorithm is not null || KeyId is not null
+            || JwksUrl is not null)
+        {
+            throw Invalid(
+                ErrorIds.OAuthClientCredentialConflict,
+                "ClientAssertionFile authenticates with the assertion in a file, so a client secret, a private key,"
+                + " -Algorithm, -KeyId or -JwksUrl cannot go with it. Give -ClientAssertionPath alone.");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientAssertionPath) || !Path.IsPathFullyQualified(ClientAssertionPath))
+        {
+            throw Invalid(
+                ErrorIds.OAuthClientAssertionPathInvalid,
+                $"ClientAssertionFile needs the full path of the file that holds the client assertion, not"
+                + $" '{ClientAssertionPath}'. Pass -ClientAssertionPath <file>.");
+        }
     }
 
     private FhirSecurityException MissingKey()

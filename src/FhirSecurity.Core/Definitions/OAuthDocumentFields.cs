@@ -6,9 +6,9 @@ namespace FhirSecurity.Core.Definitions;
 /// <summary>
 /// The fields of an OAuth document: <c>tokenUrl</c>, <c>clientId</c>, <c>clientAuthentication</c> (the OAuth wire
 /// name), <c>clientSecret</c> (a secret), the key fields of private_key_jwt (<c>privateKey</c>, a secret;
-/// <c>algorithm</c>, <c>keyId</c>, <c>jwksUrl</c>), <c>discoveredFrom</c>, <c>scopes</c> and
-/// <c>extraParameters</c>. The key fields are written only for private_key_jwt, so a secret-method document is
-/// exactly what builds before it wrote.
+/// <c>algorithm</c>, <c>keyId</c>, <c>jwksUrl</c>), the path of client_assertion_file
+/// (<c>clientAssertionPath</c>), <c>discoveredFrom</c>, <c>scopes</c> and <c>extraParameters</c>. The key and path
+/// fields are written only for their methods, so a secret-method document is exactly what builds before it wrote.
 /// </summary>
 internal static class OAuthDocumentFields
 {
@@ -42,6 +42,11 @@ internal static class OAuthDocumentFields
             root["jwksUrl"] = jwks.AbsoluteUri;
         }
 
+        if (oauth.ClientAssertionPath is { } assertionPath)
+        {
+            root["clientAssertionPath"] = assertionPath;
+        }
+
         if (oauth.DiscoveredFrom is { } discoveredFrom)
         {
             root["discoveredFrom"] = discoveredFrom.AbsoluteUri;
@@ -62,7 +67,8 @@ internal static class OAuthDocumentFields
     public static OAuthDefinition Read(DefinitionDocumentReader reader, string name)
     {
         OAuthClientAuthentication method = ReadClientAuthentication(reader, reader.String("clientAuthentication"));
-        string? secret = method == OAuthClientAuthentication.PrivateKeyJwt
+        string? secret = method is OAuthClientAuthentication.PrivateKeyJwt
+            or OAuthClientAuthentication.ClientAssertionFile
             ? reader.OptionalString("clientSecret")
             : reader.String("clientSecret");
         string? key = reader.OptionalString("privateKey");
@@ -81,6 +87,7 @@ internal static class OAuthDocumentFields
                     : throw reader.Unknown($"the signing algorithm '{algorithm}'"),
             KeyId = reader.OptionalString("keyId"),
             JwksUrl = reader.OptionalUri("jwksUrl"),
+            ClientAssertionPath = reader.OptionalString("clientAssertionPath"),
             DiscoveredFrom = reader.OptionalUri("discoveredFrom"),
             Scopes = reader.StringArray("scopes"),
             ExtraParameters = reader.StringMap("extraParameters"),
@@ -93,6 +100,7 @@ internal static class OAuthDocumentFields
             "client_secret_basic" => OAuthClientAuthentication.ClientSecretBasic,
             "client_secret_post" => OAuthClientAuthentication.ClientSecretPost,
             "private_key_jwt" => OAuthClientAuthentication.PrivateKeyJwt,
+            "client_assertion_file" => OAuthClientAuthentication.ClientAssertionFile,
             _ => throw reader.Unknown($"the client authentication method '{wire}'"),
         };
 }

@@ -102,6 +102,14 @@ public static class ErrorIds
     public const string OAuthDiscoveryMethodNotSupported = nameof(OAuthDiscoveryMethodNotSupported);
     public const string OAuthDiscoveryAlgorithmNotSupported = nameof(OAuthDiscoveryAlgorithmNotSupported);
 
+    // Secretless OAuth: federated client assertions read from a file.
+    public const string OAuthClientAssertionPathInvalid = nameof(OAuthClientAssertionPathInvalid);
+    public const string OAuthClientAssertionFileNotFound = nameof(OAuthClientAssertionFileNotFound);
+    public const string OAuthClientAssertionFileUnreadable = nameof(OAuthClientAssertionFileUnreadable);
+    public const string OAuthClientAssertionFileEmpty = nameof(OAuthClientAssertionFileEmpty);
+    public const string OAuthEnvironmentIncomplete = nameof(OAuthEnvironmentIncomplete);
+    public const string OAuthEnvironmentInvalid = nameof(OAuthEnvironmentInvalid);
+
     // Transport: client certificates and proxies per connection.
     public const string ClientCertificateFileNotFound = nameof(ClientCertificateFileNotFound);
     public const string ClientCertificateUnreadable = nameof(ClientCertificateUnreadable);

@@ -11,4 +11,10 @@ public enum FhirClientAuthentication
 
     /// <summary>A JWT signed with the client's private key (private_key_jwt; SMART Backend Services).</summary>
     PrivateKeyJwt,
+
+    /// <summary>
+    /// A signed assertion read from a file at every token request (a federated credential: AKS workload identity, a
+    /// CI job's OIDC token). The vault holds the path, never the content.
+    /// </summary>
+    ClientAssertionFile,
 }

@@ -3,7 +3,8 @@ using System.Collections.ObjectModel;
 namespace FhirSecurity;
 
 /// <summary>
-/// An OAuth definition as Get-FhirOAuth shows it. The client secret and the private key are never part of it.
+/// An OAuth definition as Get-FhirOAuth shows it. The client secret, the private key and the content of an assertion
+/// file are never part of it.
 /// </summary>
 public sealed class FhirOAuthInfo
 {
@@ -60,6 +61,12 @@ public sealed class FhirOAuthInfo
 
     /// <summary>The JWKS URL sent as jku in client assertions, or null.</summary>
     public Uri? JwksUrl { get; internal init; }
+
+    /// <summary>
+    /// The file the client assertion is read from at every token request (ClientAssertionFile), or null; its
+    /// content is never shown.
+    /// </summary>
+    public string? ClientAssertionPath { get; internal init; }
 
     /// <summary>The FHIR base URL the token URL was discovered from (New-FhirOAuth -Discover), or null.</summary>
     public Uri? DiscoveredFrom { get; internal init; }

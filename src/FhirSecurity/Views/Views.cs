@@ -38,6 +38,7 @@ internal static class Views
             Algorithm = d.Algorithm is { } algorithm ? ToView(algorithm) : null,
             KeyId = d.KeyId,
             JwksUrl = d.JwksUrl,
+            ClientAssertionPath = d.ClientAssertionPath,
             DiscoveredFrom = d.DiscoveredFrom,
         };
 

@@ -6,7 +6,8 @@ namespace FhirSecurity.TestServer;
 
 /// <summary>
 /// OAuth 2.0 token endpoint for the client credentials grant (RFC 6749 4.4): client secrets, or private_key_jwt
-/// assertions (RFC 7523) checked by <see cref="ClientAssertionVerifier"/>.
+/// assertions (RFC 7523) checked by <see cref="ClientAssertionVerifier"/>, or federated assertions of a client that
+/// <c>client_id</c> names, checked by <see cref="FederatedAssertionVerifier"/>.
 /// </summary>
 internal sealed class TokenEndpointHandler(ServerState state)
 {
@@ -14,7 +15,9 @@ internal sealed class TokenEndpointHandler(ServerState state)
     private const string BasicMethod = "client_secret_basic";
     private const string PostMethod = "client_secret_post";
     private const string JwtMethod = "private_key_jwt";
+    private const string FederatedMethod = "federated_assertion";
     private readonly ClientAssertionVerifier _assertions = new(state);
+    private readonly FederatedAssertionVerifier _federated = new(state);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -75,7 +78,25 @@ internal sealed class TokenEndpointHandler(ServerState state)
         }
 
         OAuthClientRegistration? client;
-        if (assertion is not null)
+        if (assertion is not null && _federated.FederatedClient(clientId) is { } federatedClient)
+        {
+            string? rejection = _federated.Verify(federatedClient, assertion, Field("client_assertion_type"), out var received);
+            state.LastTokenRequest = state.LastTokenRequest with { ClientAuthMethod = FederatedMethod };
+            if (received is not null)
+            {
+                state.RecordAssertion(received with { Rejection = rejection });
+                state.LastTokenRequest = state.LastTokenRequest with { AssertionHeader = received.Header.DeepClone().AsObject(), AssertionClaims = received.Claims.DeepClone().AsObject() };
+            }
+
+            if (rejection is not null)
+            {
+                await ErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_client", rejection);
+                return;
+            }
+
+            client = federatedClient;
+        }
+        else if (assertion is not null)
         {
             var origin = $"{request.Scheme}://{request.Host}";
             (client, var rejection) = _assertions.Verify(assertion, Field("client_assertion_type"), clientId, origin + Path, out var received);

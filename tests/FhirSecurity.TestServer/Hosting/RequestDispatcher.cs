@@ -29,6 +29,12 @@ internal sealed class RequestDispatcher(ServerState state)
             return;
         }
 
+        if (path == FederatedAssertionEndpoint.Path)
+        {
+            await FederatedAssertionEndpoint.HandleAsync(context, state);
+            return;
+        }
+
         bool isBulkFile = path.StartsWith(BulkExportApi.FilesPath, StringComparison.Ordinal);
         if (context.Connection.LocalPort != state.MainPort && !isBulkFile)
         {

@@ -30,6 +30,9 @@ internal sealed class ServerState
 
     public ServerCounters Counters { get; } = new();
 
+    /// <summary>The platform whose assertions federated clients accept.</summary>
+    public FederatedIssuer FederatedIssuer { get; } = new();
+
     public FaultInjector Faults { get; } = new();
 
     /// <summary>Bulk Data exports, their requests and the scenario they follow.</summary>

@@ -45,7 +45,7 @@ public sealed class FhirTestServerOptions
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Clients the token endpoint accepts.</summary>
-    public IReadOnlyList<OAuthClientRegistration> OAuthClients { get; init; } = [OAuthClientRegistration.Demo];
+    public IReadOnlyList<OAuthClientRegistration> OAuthClients { get; init; } = [OAuthClientRegistration.Demo, OAuthClientRegistration.Workload];
 
     /// <summary>Users the Basic Auth base accepts.</summary>
     public IReadOnlyList<BasicUser> BasicUsers { get; init; } = [BasicUser.Demo];

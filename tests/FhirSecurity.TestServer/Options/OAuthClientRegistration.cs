@@ -24,6 +24,22 @@ public sealed record OAuthClientRegistration(
     /// </summary>
     public string? Jwks { get; init; }
 
+    /// <summary>
+    /// The federated credential whose assertions authenticate this client (sent with <c>client_id</c>, as Entra ID
+    /// takes them); null when it has none.
+    /// </summary>
+    public FederatedCredential? Federated { get; init; }
+
+    /// <summary>
+    /// A workload with no secret at all: it authenticates with assertions of the test issuer
+    /// (<see cref="FederatedIssuer"/>) for an AKS-style service account.
+    /// </summary>
+    public static OAuthClientRegistration Workload { get; } = new(
+        "8d1c5f0e-2b7a-4c39-9e61-0f3a5b7c9d21", string.Empty, ClientAuthMethods.None, ["system/Patient.read", "system/*.read"])
+    {
+        Federated = new(FederatedIssuer.IssuerUrl, "system:serviceaccount:fhir:runbook", FederatedCredential.EntraAudience),
+    };
+
     /// <summary>Shows the client id only, so the secret cannot reach a log through string formatting.</summary>
     public override string ToString() => $"{nameof(OAuthClientRegistration)} {{ ClientId = {ClientId}, AllowedAuthMethods = {AllowedAuthMethods} }}";
 }

@@ -43,6 +43,7 @@ public abstract class ServerTest : DefinitionCmdletTest
                 {
                     Jwks = TestJwks.Of((ClientKeys.Rsa, ClientKeys.RsaKid), (ClientKeys.Ec, ClientKeys.EcKid)),
                 },
+                OAuthClientRegistration.Workload,
             ],
             BasicUsers = [new BasicUser(UserName, Password)],
         }).GetAwaiter().GetResult();

@@ -6,8 +6,9 @@ namespace FhirSecurity.Core.Definitions.Edits;
 
 /// <summary>
 /// What New-FhirOAuth or Set-FhirOAuth was given (null: not given). A key setting (a key, an algorithm, a key id,
-/// a JWKS URL) means private_key_jwt unless a method is given; a new secret on a key-based definition switches it
-/// back to ClientSecretBasic; switching drops the other kind of credential.
+/// a JWKS URL) means private_key_jwt and an assertion path ClientAssertionFile, unless a method is given; a new secret
+/// on a key or assertion-file definition switches it back to ClientSecretBasic; switching drops the other kinds of
+/// credential.
 /// </summary>
 public sealed record OAuthEdit : IDefinitionEdit<OAuthDefinition>
 {
@@ -38,6 +39,9 @@ public sealed record OAuthEdit : IDefinitionEdit<OAuthDefinition>
     /// <summary>Removes the JWKS URL (Set-FhirOAuth -JwksUrl $null); a key setting too.</summary>
     public bool RemoveJwksUrl { get; init; }
 
+    /// <summary>The full path of a client assertion file, checked readable already.</summary>
+    public string? ClientAssertionPath { get; init; }
+
     /// <summary>The scopes, replacing the old list.</summary>
     public IReadOnlyList<string>? Scopes { get; init; }
 
@@ -63,7 +67,8 @@ public sealed record OAuthEdit : IDefinitionEdit<OAuthDefinition>
     /// <summary>True when nothing was given: a Set- with nothing to change.</summary>
     public bool IsEmpty
         => TokenUrl is null && ClientId is null && ClientSecret is null && Scopes is null
-           && ClientAuthentication is null && ExtraParameters is null && !HasKeySettings;
+           && ClientAuthentication is null && ExtraParameters is null && !HasKeySettings
+           && ClientAssertionPath is null;
 
     /// <summary>
     /// An edit whose token URL stands in for the one SMART discovery of <paramref name="fhirBase"/> will name: the
@@ -112,11 +117,7 @@ public sealed record OAuthEdit : IDefinitionEdit<OAuthDefinition>
     /// <inheritdoc />
     public OAuthDefinition ApplyTo(OAuthDefinition current)
     {
-        OAuthClientAuthentication method = ClientAuthentication
-            ?? (HasKeySettings ? OAuthClientAuthentication.PrivateKeyJwt
-                : ClientSecret is not null && current.ClientAuthentication == OAuthClientAuthentication.PrivateKeyJwt
-                    ? OAuthClientAuthentication.ClientSecretBasic
-                    : current.ClientAuthentication);
+        OAuthClientAuthentication method = ClientAuthentication ?? InferredMethod(current.ClientAuthentication);
         OAuthDefinition changed = current with
         {
             TokenUrl = TokenUrl ?? current.TokenUrl,
@@ -127,25 +128,48 @@ public sealed record OAuthEdit : IDefinitionEdit<OAuthDefinition>
             ExtraParameters = ExtraParameters ?? current.ExtraParameters,
         };
 
-        // Switching drops the other kind of credential; whatever was given stays, so a mix is refused by Validate.
-        return method == OAuthClientAuthentication.PrivateKeyJwt
-            ? changed with
+        // Switching drops the other kinds of credential; whatever was given stays, so a mix is refused by Validate.
+        return method switch
+        {
+            OAuthClientAuthentication.PrivateKeyJwt => changed with
             {
                 ClientSecret = ClientSecret,
                 PrivateKey = Key?.Pem ?? current.PrivateKey,
                 Algorithm = Algorithm ?? Key?.DefaultAlgorithm ?? current.Algorithm,
                 KeyId = KeyId ?? current.KeyId,
                 JwksUrl = JwksUrl ?? (RemoveJwksUrl ? null : current.JwksUrl),
-            }
-            : changed with
+                ClientAssertionPath = ClientAssertionPath,
+            },
+            OAuthClientAuthentication.ClientAssertionFile => changed with
+            {
+                ClientSecret = ClientSecret,
+                PrivateKey = Key?.Pem,
+                Algorithm = Algorithm,
+                KeyId = KeyId,
+                JwksUrl = JwksUrl,
+                ClientAssertionPath = ClientAssertionPath ?? current.ClientAssertionPath,
+            },
+            _ => changed with
             {
                 ClientSecret = ClientSecret ?? current.ClientSecret,
                 PrivateKey = Key?.Pem,
                 Algorithm = Algorithm,
                 KeyId = KeyId,
                 JwksUrl = JwksUrl,
-            };
+                ClientAssertionPath = ClientAssertionPath,
+            },
+        };
     }
+
+    // What was given names the method: key settings a key, a path an assertion file, a secret on a definition
+    // without one a secret; else the method stays.
+    private OAuthClientAuthentication InferredMethod(OAuthClientAuthentication current)
+        => HasKeySettings ? OAuthClientAuthentication.PrivateKeyJwt
+            : ClientAssertionPath is not null ? OAuthClientAuthentication.ClientAssertionFile
+            : ClientSecret is not null && current is OAuthClientAuthentication.PrivateKeyJwt
+                or OAuthClientAuthentication.ClientAssertionFile
+                ? OAuthClientAuthentication.ClientSecretBasic
+                : current;
 
     private static FhirSecurityException Invalid(string errorId, string message, string name)
         => new(errorId, FailureCategory.InvalidArgument, message, name);

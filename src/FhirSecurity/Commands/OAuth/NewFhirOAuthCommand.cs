@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using FhirSecurity.Core.Auth;
 using FhirSecurity.Core.Definitions.Edits;
 
 namespace FhirSecurity.Commands;
@@ -14,6 +15,7 @@ public sealed class NewFhirOAuthCommand : OAuthWriteCommand
 {
     private const string TokenUrlSet = "TokenUrl";
     private const string DiscoverSet = "Discover";
+    private const string FromEnvironmentSet = "FromEnvironment";
 
     /// <summary>The definition's name (letters, digits, hyphens).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -49,8 +51,17 @@ public sealed class NewFhirOAuthCommand : OAuthWriteCommand
     [ArgumentCompleter(typeof(CaBundleNameCompleter))]
     public string? CaBundle { get; set; }
 
+    /// <summary>
+    /// Reads a federated credential from the environment AKS workload identity sets: AZURE_CLIENT_ID,
+    /// AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE and AZURE_AUTHORITY_HOST (token URL
+    /// &lt;authority&gt;/&lt;tenant&gt;/oauth2/v2.0/token).
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = FromEnvironmentSet)]
+    public SwitchParameter FromEnvironment { get; set; }
+
     /// <summary>The client id.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = TokenUrlSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = DiscoverSet, ValueFromPipelineByPropertyName = true)]
     public string ClientId { get; set; } = string.Empty;
 
     /// <summary>Scopes to request, e.g. system/Patient.rs.</summary>
@@ -71,11 +82,18 @@ public sealed class NewFhirOAuthCommand : OAuthWriteCommand
         {
             bool discover = ParameterSetName == DiscoverSet;
             // The stand-in token URL comes first, so a bad base URL is named as such.
-            OAuthEdit target = discover ? OAuthEdit.Discovering(FhirBaseUri) : new OAuthEdit { TokenUrl = TokenUrl };
-            OAuthEdit edit = OAuthKeySource.Edit(this, Name) with
+            OAuthEdit target = ParameterSetName switch
+            {
+                DiscoverSet => OAuthEdit.Discovering(FhirBaseUri) with { ClientId = ClientId },
+                FromEnvironmentSet => FromEnvironmentEdit(),
+                _ => new OAuthEdit { TokenUrl = TokenUrl, ClientId = ClientId },
+            };
+            OAuthEdit given = OAuthKeySource.Edit(this, Name);
+            OAuthEdit edit = given with
             {
                 TokenUrl = target.TokenUrl,
-                ClientId = ClientId,
+                ClientId = target.ClientId,
+                ClientAssertionPath = target.ClientAssertionPath ?? given.ClientAssertionPath,
                 Scopes = Scope,
                 ClientAuthentication
                     = IsBound(nameof(ClientAuthentication)) ? Views.ToEngine(ClientAuthentication) : null,
@@ -90,4 +108,18 @@ public sealed class NewFhirOAuthCommand : OAuthWriteCommand
 
             this.WriteDefinition(Name, edit, Force, PassThru);
         });
+
+    private OAuthEdit FromEnvironmentEdit()
+    {
+        FederatedEnvironment federated = FederatedEnvironment.Read(Environment.GetEnvironmentVariable, Name);
+        return new OAuthEdit
+        {
+            TokenUrl = federated.TokenUrl,
+            ClientId = federated.ClientId,
+            // -ClientAssertionPath, when given, names the file instead of AZURE_FEDERATED_TOKEN_FILE.
+            ClientAssertionPath = ClientAssertionPath is null
+                ? OAuthKeySource.AssertionFile(this, federated.AssertionPath, Name)
+                : null,
+        };
+    }
 }

@@ -8,8 +8,8 @@ using FhirSecurity.Core.Secrets;
 namespace FhirSecurity.Commands;
 
 /// <summary>
-/// The secret and key parameters New-FhirOAuth and Set-FhirOAuth share, as the engine's OAuth edit: the private key
-/// read from a PEM file or PEM text.
+/// The secret, key and assertion file parameters New-FhirOAuth and Set-FhirOAuth share, as the engine's OAuth edit:
+/// the private key read from a PEM file or PEM text, the assertion file resolved and read once to check it.
 /// </summary>
 internal static class OAuthKeySource
 {
@@ -26,7 +26,24 @@ internal static class OAuthKeySource
             KeyId = cmdlet.KeyId,
             JwksUrl = cmdlet.JwksUrl,
             RemoveJwksUrl = removeJwksUrl,
+            ClientAssertionPath = cmdlet.ClientAssertionPath is { } path ? AssertionFile(cmdlet, path, name) : null,
         };
+
+    /// <summary>
+    /// The full path of the assertion file <paramref name="path"/> (resolved like any PowerShell path), read once so a
+    /// missing, unreadable or empty file is refused before the vault is touched. The content is not kept.
+    /// </summary>
+    public static string AssertionFile(PSCmdlet cmdlet, string path, string definitionName)
+    {
+        string file = UserFiles.Resolve(
+            cmdlet,
+            path,
+            ErrorIds.OAuthClientAssertionFileNotFound,
+            $"The client assertion file '{path}' was not found. Give the path of the file the platform writes the"
+            + " assertion to (one file, no wildcards); it must exist when the definition is made.");
+        ClientAssertionFile.Read(file, definitionName);
+        return file;
+    }
 
     /// <summary>
     /// The key from <paramref name="path"/> (resolved like any PowerShell path, relative to the current location) or

@@ -4,8 +4,9 @@ using System.Security;
 namespace FhirSecurity.Commands;
 
 /// <summary>
-/// New-FhirOAuth and Set-FhirOAuth: the client's secret or key parameters, which mean the same in both, and
-/// -PassThru. What they mean together is the engine's OAuth edit; <see cref="OAuthKeySource"/> turns them into one.
+/// New-FhirOAuth and Set-FhirOAuth: the client's secret, key or assertion file parameters, which mean the same in
+/// both, and -PassThru. What they mean together is the engine's OAuth edit; <see cref="OAuthKeySource"/> turns them
+/// into one.
 /// </summary>
 public abstract class OAuthWriteCommand : FhirCommand
 {
@@ -34,6 +35,14 @@ public abstract class OAuthWriteCommand : FhirCommand
     /// <summary>The client's JWKS URL, sent as jku (PrivateKeyJwt, optional); $null on Set- removes it.</summary>
     [Parameter]
     public Uri? JwksUrl { get; set; }
+
+    /// <summary>
+    /// A file a platform writes a signed assertion to (ClientAssertionFile): AKS workload identity's token, a CI job's
+    /// OIDC token. Read at every token request; it must exist now. The vault stores the path, never the content.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ClientAssertionPath { get; set; }
 
     /// <summary>Writes the definition (secrets redacted) to the pipeline.</summary>
     [Parameter]
