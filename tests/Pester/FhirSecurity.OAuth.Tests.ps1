@@ -60,4 +60,75 @@ Describe 'OAuth definitions' -Tag 'FhirSecurity', 'OAuth' {
 
         { Remove-FhirOAuth ehr-oauth -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'DefinitionInUse,FhirSecurity.Commands.RemoveFhirOAuthCommand'
     }
+
+    Context 'a federated assertion file' {
+        BeforeEach {
+            $script:assertionFile = Join-Path $TestDrive 'azure-identity-token'
+            $script:first = Get-FhirTestFederatedAssertion $script:info
+            Set-Content -Path $script:assertionFile -Value $script:first -NoNewline
+            $script:errorsBefore = $Error.Count
+        }
+
+        It 'gets tokens for the assertion in the file, reads the rotated file, and shows or stores no assertion' {
+            $created = New-FhirOAuth -Name workload -TokenUrl $script:info.tokenEndpoint -ClientId $script:info.federatedClientId `
+                -ClientAssertionPath $script:assertionFile -Scope system/Patient.read -PassThru
+            New-FhirConnection -Name ehr -BaseUri $script:info.oauthBase -OAuth workload -CaBundle test-ca
+            (Invoke-FhirRequest ehr Patient/pat-0001).id | Should -Be 'pat-0001'
+
+            $rotated = Get-FhirTestFederatedAssertion $script:info
+            Set-Content -Path $script:assertionFile -Value $rotated -NoNewline
+            Clear-FhirTokenCache -Confirm:$false
+            (Invoke-FhirRequest ehr Patient/pat-0001 -Verbose 4>&1 | Out-String) | Should -Not -Match ([regex]::Escape($rotated))
+
+            $created.ClientAuthentication | Should -Be 'ClientAssertionFile'
+            $created.ClientAssertionPath | Should -Be $script:assertionFile
+            (Get-FhirTokenCache -OAuth workload).Fetches | Should -Be 1
+            $shown = ($created | Format-List * | Out-String) + (Get-FhirOAuth workload | Format-Table * | Out-String)
+            $stored = Microsoft.PowerShell.SecretManagement\Get-Secret -Name FhirSecurity-OAuth-workload -AsPlainText
+            foreach ($assertion in $script:first, $rotated) {
+                $shown | Should -Not -Match ([regex]::Escape($assertion))
+                $stored | Should -Not -Match ([regex]::Escape($assertion))
+            }
+            $Error.Count | Should -Be $script:errorsBefore
+        }
+
+        It 'passes a refused assertion through in the server''s words' {
+            $expired = Get-FhirTestFederatedAssertion $script:info -LifetimeSeconds -120
+            Set-Content -Path $script:assertionFile -Value $expired -NoNewline
+            New-FhirOAuth -Name workload -TokenUrl $script:info.tokenEndpoint -ClientId $script:info.federatedClientId `
+                -ClientAssertionPath $script:assertionFile -Scope system/Patient.read
+            New-FhirConnection -Name ehr -BaseUri $script:info.oauthBase -OAuth workload -CaBundle test-ca
+
+            $refused = { Invoke-FhirRequest ehr Patient/pat-0001 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'OAuthTokenRequestFailed,FhirSecurity.Commands.InvokeFhirRequestCommand' -PassThru
+            $refused.Exception.Message | Should -Match 'AADSTS700024'
+            ($refused | Format-List * -Force | Out-String) | Should -Not -Match ([regex]::Escape($expired))
+        }
+
+        It 'makes the definition from the variables AKS workload identity sets' {
+            $saved = @{}
+            $variables = @{
+                AZURE_CLIENT_ID            = $script:info.federatedClientId
+                AZURE_TENANT_ID            = 'contoso.onmicrosoft.com'
+                AZURE_FEDERATED_TOKEN_FILE = $script:assertionFile
+                AZURE_AUTHORITY_HOST       = $null
+            }
+            try {
+                foreach ($name in $variables.Keys) {
+                    $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+                    [Environment]::SetEnvironmentVariable($name, $variables[$name])
+                }
+                $made = New-FhirOAuth -Name aks -FromEnvironment -Scope 'https://ws-fhir.fhir.azurehealthcareapis.com/.default' -PassThru
+            }
+            finally {
+                foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+            }
+
+            $made.TokenUrl | Should -Be 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token'
+            $made.ClientId | Should -Be $script:info.federatedClientId
+            $made.ClientAssertionPath | Should -Be $script:assertionFile
+            { New-FhirOAuth -Name aks2 -FromEnvironment -ErrorAction Stop } |
+                Should -Throw -ErrorId 'OAuthEnvironmentIncomplete,FhirSecurity.Commands.NewFhirOAuthCommand'
+        }
+    }
 }

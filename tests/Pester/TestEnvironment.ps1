@@ -234,6 +234,14 @@ function Invoke-FhirTestBulkControl {
     if (-not $Reset -and -not $Set) { Invoke-RestMethod @control -Method Get }
 }
 
+function Get-FhirTestFederatedAssertion {
+    # A new assertion of the test server's federated issuer for its workload client (/_test/federated-assertion,
+    # loopback only), as a platform would write it to a file; -LifetimeSeconds below 0 makes an expired one. Test
+    # plumbing: the server's own private CA is not checked here.
+    param([Parameter(Mandatory)] $Info, [int] $LifetimeSeconds = 600)
+    Invoke-RestMethod -Uri "$($Info.federatedAssertionUrl)?lifetimeSeconds=$LifetimeSeconds" -SkipCertificateCheck
+}
+
 function Write-FhirTestChildScript {
     # Writes a script for a child pwsh that first does what a suite's BeforeAll does: the vault (the double's lives
     # in one process; the real SecretStore's is shared through the temporary home), the module, and an OAuth
