@@ -146,6 +146,24 @@ public sealed class FhirTestServer : IAsyncDisposable
     /// <summary>How many exports were cancelled with DELETE.</summary>
     public int DeletedExports => _state.Bulk.DeletedExports;
 
+    private ManagedIdentityEndpoint _managedIdentity = null!;
+
+    /// <summary>What IDENTITY_ENDPOINT names: the managed identity endpoint on plain HTTP, loopback.</summary>
+    public Uri ManagedIdentityEndpoint => new($"http://127.0.0.1:{_state.ManagedIdentityPort}{TestServer.ManagedIdentityEndpoint.Path}");
+
+    /// <summary>What IDENTITY_HEADER holds: the endpoint's secret (a canary).</summary>
+    public string IdentityHeader => _state.IdentityHeader;
+
+    /// <summary>Every request the managed identity endpoint received.</summary>
+    public IReadOnlyList<ManagedIdentityRequestRecord> ManagedIdentityRequests => _managedIdentity.Requests;
+
+    /// <summary>A status every managed identity request is answered with (a fault), or null for none.</summary>
+    public int? ManagedIdentityFailureStatus
+    {
+        get => _state.ManagedIdentityFailureStatus;
+        set => _state.ManagedIdentityFailure = value;
+    }
+
     /// <summary>The platform whose assertions the federated clients accept (<see cref="OAuthClientRegistration.Workload"/>).</summary>
     public FederatedIssuer FederatedIssuer => _state.FederatedIssuer;
 
@@ -181,6 +199,8 @@ public sealed class FhirTestServer : IAsyncDisposable
             // Two listeners: the main origin, and a second origin that serves Bulk Data export files only.
             kestrel.Listen(IPAddress.Loopback, 0, Configure);
             kestrel.Listen(IPAddress.Loopback, 0, Configure);
+            // And a plain-HTTP one for the managed identity endpoint, as App Service's IDENTITY_ENDPOINT is.
+            kestrel.Listen(IPAddress.Loopback, 0);
 
             void Configure(ListenOptions listen)
             {
@@ -205,7 +225,8 @@ public sealed class FhirTestServer : IAsyncDisposable
             }
         });
         var app = builder.Build();
-        app.Run(new RequestDispatcher(state).HandleAsync);
+        var dispatcher = new RequestDispatcher(state);
+        app.Run(dispatcher.HandleAsync);
         try
         {
             await app.StartAsync(cancellationToken);
@@ -226,7 +247,11 @@ public sealed class FhirTestServer : IAsyncDisposable
             .Addresses.Select(a => new Uri(a).Port).ToArray();
         state.MainPort = ports[0];
         state.Bulk.SecondOrigin = new Uri($"https://127.0.0.1:{ports[1]}/");
-        return new FhirTestServer(app, state, tls, pki, ownsPki, new Uri($"https://127.0.0.1:{ports[0]}/"));
+        state.ManagedIdentityPort = ports[2];
+        return new FhirTestServer(app, state, tls, pki, ownsPki, new Uri($"https://127.0.0.1:{ports[0]}/"))
+        {
+            _managedIdentity = dispatcher.ManagedIdentity,
+        };
     }
 
     /// <summary>Presents another certificate to new connections (existing ones keep theirs).</summary>

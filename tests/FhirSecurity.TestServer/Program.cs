@@ -73,6 +73,9 @@ var info = new JsonObject
     ["fhirLatencyMs"] = latencyMs,
     ["federatedAssertionUrl"] = server.FederatedAssertionUri.ToString(),
     ["federatedClientId"] = OAuthClientRegistration.Workload.ClientId,
+    ["managedIdentityEndpoint"] = server.ManagedIdentityEndpoint.ToString(),
+    ["identityHeader"] = server.IdentityHeader,
+    ["managedIdentityClientId"] = FhirTestServerOptions.UserAssignedClientId,
     // Demo values only: this server lives on loopback for one run.
     ["oauthClientId"] = client.ClientId,
     ["oauthClientSecret"] = client.ClientSecret,

@@ -52,7 +52,7 @@ public static class ClientAssertion
         {
             writer.WriteString("iss", oauth.ClientId);
             writer.WriteString("sub", oauth.ClientId);
-            writer.WriteString("aud", oauth.TokenUrl.AbsoluteUri);
+            writer.WriteString("aud", oauth.TokenUrl!.AbsoluteUri);
             writer.WriteNumber("exp", issuedAt + (long)Lifetime.TotalSeconds);
             writer.WriteNumber("iat", issuedAt);
             writer.WriteString("jti", Base64Url(RandomNumberGenerator.GetBytes(16)));

@@ -28,7 +28,7 @@ public sealed class TokenCache
     public static string KeyFor(OAuthDefinition oauth, string tlsFingerprint)
     {
         var text = new StringBuilder()
-            .Append(oauth.TokenUrl.AbsoluteUri).Append('\n')
+            .Append(oauth.TokenUrl?.AbsoluteUri ?? "-").Append('\n')
             .Append(oauth.ClientId).Append('\n')
             .Append(oauth.ClientAuthentication).Append('\n')
             .Append(string.Join(' ', oauth.Scopes)).Append('\n')
@@ -52,10 +52,21 @@ public sealed class TokenCache
     /// A token for <paramref name="key"/>: the cached one while fresh, else one from <paramref name="fetch"/>,
     /// requested once however many callers ask at the same time.
     /// </summary>
-    public async Task<(AccessToken Token, TokenSource Source)> GetAsync(
+    public Task<(AccessToken Token, TokenSource Source)> GetAsync(
         string key,
         OAuthDefinition oauth,
         Func<CancellationToken, Task<AccessToken>> fetch,
+        CancellationToken cancellation)
+        => GetAsync(key, oauth, (_, token) => fetch(token), cancellation);
+
+    /// <summary>
+    /// As the other overload, with <paramref name="fetch"/> told the token it replaces: the last one fetched for the
+    /// key (stale, or refused with a 401), or null for the first.
+    /// </summary>
+    public async Task<(AccessToken Token, TokenSource Source)> GetAsync(
+        string key,
+        OAuthDefinition oauth,
+        Func<AccessToken?, CancellationToken, Task<AccessToken>> fetch,
         CancellationToken cancellation)
     {
         Entry entry = _entries.GetOrAdd(key, _ => new Entry(oauth));
@@ -75,8 +86,9 @@ public sealed class TokenCache
 
             try
             {
-                AccessToken fresh = await fetch(cancellation).ConfigureAwait(false);
+                AccessToken fresh = await fetch(entry.Token ?? entry.LastFetched, cancellation).ConfigureAwait(false);
                 entry.Token = fresh;
+                entry.LastFetched = fresh;
                 Interlocked.Increment(ref entry.Fetches);
                 return (fresh, TokenSource.New);
             }
@@ -133,6 +145,7 @@ public sealed class TokenCache
         public readonly SemaphoreSlim Gate = new(1, 1);
         public readonly OAuthDefinition OAuth = oauth;
         public AccessToken? Token;
+        public AccessToken? LastFetched;
         public int Fetches;
     }
 }

@@ -2,7 +2,7 @@ namespace FhirSecurity.Core.Auth;
 
 /// <summary>What the token cache may show about an entry: never the token.</summary>
 /// <param name="OAuth">The OAuth definition's name.</param>
-/// <param name="TokenUrl">The token endpoint.</param>
+/// <param name="TokenUrl">The token endpoint (null for a managed identity).</param>
 /// <param name="ClientId">The client id.</param>
 /// <param name="Scope">The scopes requested.</param>
 /// <param name="GrantedScope">The scopes granted, when the server said.</param>
@@ -12,7 +12,7 @@ namespace FhirSecurity.Core.Auth;
 /// <param name="Fetches">How many tokens this entry fetched in this process.</param>
 public sealed record TokenCacheEntryInfo(
     string OAuth,
-    Uri TokenUrl,
+    Uri? TokenUrl,
     string ClientId,
     IReadOnlyList<string> Scope,
     string? GrantedScope,

@@ -27,7 +27,9 @@ public static class TokenClient
     /// Requests a new token within <paramref name="timeout"/>. With <paramref name="retry"/>, an answer that says
     /// "try later" (429, 503, ...; its <c>Retry-After</c> honoured) or a passing transport failure is retried within
     /// the same timeout, whatever <see cref="RetryPolicy.RetryNonIdempotent"/> says: a token request is safe to
-    /// repeat. Without it, the request is sent once. <paramref name="verbose"/> hears each retry.
+    /// repeat. Without it, the request is sent once. <paramref name="verbose"/> hears each retry. A managed identity
+    /// definition is asked of <see cref="ManagedIdentityTokenClient"/> instead, told of the token it is
+    /// <paramref name="replacing"/>.
     /// </summary>
     public static async Task<AccessToken> RequestAsync(
         OAuthDefinition oauth,
@@ -37,15 +39,23 @@ public static class TokenClient
         TimeSpan timeout,
         CancellationToken cancellation,
         RetryPolicy? retry = null,
-        Action<string>? verbose = null)
+        Action<string>? verbose = null,
+        AccessToken? replacing = null)
     {
+        if (oauth.IsManagedIdentity)
+        {
+            return await ManagedIdentityTokenClient.RequestAsync(oauth, http, clock, timeout, cancellation, replacing)
+                .ConfigureAwait(false);
+        }
+
+        Uri tokenUrl = oauth.TokenUrl!;
         var plan = new RequestPlan(
             HttpMethod.Post,
             (retry ?? RetryPolicy.None).ForSafeRequest(),
             timeout,
             clock,
-            () => $"The token endpoint {oauth.TokenUrl.GetLeftPart(UriPartial.Path)}",
-            () => Endpoint.TokenEndpoint.Timeout(oauth.TokenUrl, timeout)) { Verbose = verbose };
+            () => $"The token endpoint {tokenUrl.GetLeftPart(UriPartial.Path)}",
+            () => Endpoint.TokenEndpoint.Timeout(tokenUrl, timeout)) { Verbose = verbose };
         Attempts<Answer> sent = await RequestPipeline.RunAsync(
             plan, deadline => AttemptAsync(oauth, http, tls, clock, deadline), cancellation).ConfigureAwait(false);
         return sent.Result.Token ?? throw sent.Result.Failure!;
@@ -251,13 +261,13 @@ public static class TokenClient
         // Not JSON: a page from a front or gateway, which says in a line what it refused.
         string? excerpt = json ? null : ServerExcerpt.From(body, answered.ContentType, Secrets(oauth, assertion));
         string answer = $"HTTP {(int)status}{ServerExcerpt.Said(excerpt)}";
-        bool missing = ClientCertificateAnswers.Missing(tls, oauth.TokenUrl);
+        bool missing = ClientCertificateAnswers.Missing(tls, oauth.TokenUrl!);
         if (ClientCertificateAnswers.IsRefusal(missing, json, (int)status, excerpt))
         {
             return ClientCertificateAnswers.Error(
                 $"The token endpoint {oauth.TokenUrl} refused OAuth definition '{oauth.Name}' with {answer}",
                 "The token endpoint",
-                oauth.TokenUrl,
+                oauth.TokenUrl!,
                 (int)status);
         }
 

@@ -153,6 +153,7 @@ public static class DefinitionDocument
         OAuthClientAuthentication.ClientSecretPost => "client_secret_post",
         OAuthClientAuthentication.PrivateKeyJwt => "private_key_jwt",
         OAuthClientAuthentication.ClientAssertionFile => "client_assertion_file",
+        OAuthClientAuthentication.ManagedIdentity => "managed_identity",
         _ => "client_secret_basic",
     };
 

@@ -23,4 +23,10 @@ public enum OAuthClientAuthentication
     /// content.
     /// </summary>
     ClientAssertionFile,
+
+    /// <summary>
+    /// The Azure managed identity of the machine or sandbox (<c>managed_identity</c>, a name of this module's own):
+    /// tokens come from the platform's endpoint through Azure.Identity, with no token URL and no credential at all.
+    /// </summary>
+    ManagedIdentity,
 }

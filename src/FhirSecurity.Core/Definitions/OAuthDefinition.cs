@@ -14,10 +14,15 @@ public sealed record OAuthDefinition : Definition
             "grant_type", "client_id", "client_secret", "scope", "client_assertion", "client_assertion_type",
         };
 
-    /// <summary>The token endpoint (HTTPS).</summary>
-    public required Uri TokenUrl { get; init; }
+    /// <summary>
+    /// The token endpoint (HTTPS); null for a managed identity, whose platform names its own endpoint.
+    /// </summary>
+    public Uri? TokenUrl { get; init; }
 
-    /// <summary>The client id.</summary>
+    /// <summary>
+    /// The client id; for a managed identity the client id of a user-assigned identity, or empty for the
+    /// system-assigned one.
+    /// </summary>
     public required string ClientId { get; init; }
 
     /// <summary>How the client authenticates to the token endpoint.</summary>
@@ -62,10 +67,33 @@ public sealed record OAuthDefinition : Definition
     /// <inheritdoc />
     public override DefinitionKind Kind => DefinitionKind.OAuth;
 
+    /// <summary>True for a managed identity definition.</summary>
+    public bool IsManagedIdentity => ClientAuthentication == OAuthClientAuthentication.ManagedIdentity;
+
+    /// <summary>Where tokens come from, as messages name it: the token URL's path, or the managed identity.</summary>
+    public string TokenSourceName
+        => TokenUrl is { } url ? url.GetLeftPart(UriPartial.Path)
+            : ClientId.Length == 0 ? "the system-assigned managed identity"
+            : $"the user-assigned managed identity {ClientId}";
+
     /// <inheritdoc />
     public override void Validate()
     {
         DefinitionName.Validate(Name, Kind);
+        if (IsManagedIdentity)
+        {
+            ValidateManagedIdentity();
+            return;
+        }
+
+        if (TokenUrl is null)
+        {
+            throw Invalid(
+                ErrorIds.OAuthTokenUrlInvalid,
+                "The definition needs a token URL: pass -TokenUrl (an absolute https:// URL), or -ManagedIdentity for"
+                + " an Azure managed identity.");
+        }
+
         if (!TokenUrl.IsAbsoluteUri || TokenUrl.Scheme != Uri.UriSchemeHttps)
         {
             throw Invalid(
@@ -114,6 +142,12 @@ public sealed record OAuthDefinition : Definition
             }
         }
 
+        ValidateScopes();
+        ValidateExtraParameters();
+    }
+
+    private void ValidateScopes()
+    {
         foreach (string scope in Scopes)
         {
             if (string.IsNullOrWhiteSpace(scope) || scope.Any(char.IsWhiteSpace))
@@ -124,6 +158,10 @@ public sealed record OAuthDefinition : Definition
             }
         }
 
+    }
+
+    private void ValidateExtraParameters()
+    {
         foreach ((string parameter, string value) in ExtraParameters)
         {
             if (string.IsNullOrWhiteSpace(parameter) || value is null)
@@ -183,6 +221,41 @@ public sealed record OAuthDefinition : Definition
         }
 
         LoadKey();
+    }
+
+    // A managed identity has the platform's endpoint and identity only: one resource scope, and a user-assigned
+    // identity's client id (a GUID) or none.
+    private void ValidateManagedIdentity()
+    {
+        if (TokenUrl is not null || DiscoveredFrom is not null || ClientSecret is not null || PrivateKey is not null
+            || Algorithm is not null || KeyId is not null || JwksUrl is not null || ClientAssertionPath is not null
+            || ExtraParameters.Count > 0)
+        {
+            throw Invalid(
+                ErrorIds.OAuthManagedIdentityConflict,
+                "A managed identity gets its tokens from the platform's endpoint, so a token URL, a client secret, a"
+                + " private key, an assertion file or -ExtraParameter cannot go with it. Give -ManagedIdentity, -Scope"
+                + " and, for a user-assigned identity, -ManagedIdentityClientId only.");
+        }
+
+        if (ClientId.Length > 0 && !Guid.TryParseExact(ClientId, "D", out _))
+        {
+            throw Invalid(
+                ErrorIds.OAuthManagedIdentityClientIdInvalid,
+                $"-ManagedIdentityClientId '{ClientId}' is not a client id: give the user-assigned identity's client id"
+                + " (a GUID, e.g. from (Get-AzUserAssignedIdentity ...).ClientId), or leave it out for the"
+                + " system-assigned identity.");
+        }
+
+        if (Scopes.Count != 1)
+        {
+            throw Invalid(
+                ErrorIds.OAuthManagedIdentityScopeInvalid,
+                "A managed identity asks for a token for one resource: pass one -Scope, the resource's .default scope,"
+                + " e.g. https://<workspace>-<fhir>.fhir.azurehealthcareapis.com/.default.");
+        }
+
+        ValidateScopes();
     }
 
     private void ValidateAssertionFile()

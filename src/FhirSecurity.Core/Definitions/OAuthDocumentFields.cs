@@ -7,14 +7,19 @@ namespace FhirSecurity.Core.Definitions;
 /// The fields of an OAuth document: <c>tokenUrl</c>, <c>clientId</c>, <c>clientAuthentication</c> (the OAuth wire
 /// name), <c>clientSecret</c> (a secret), the key fields of private_key_jwt (<c>privateKey</c>, a secret;
 /// <c>algorithm</c>, <c>keyId</c>, <c>jwksUrl</c>), the path of client_assertion_file
-/// (<c>clientAssertionPath</c>), <c>discoveredFrom</c>, <c>scopes</c> and <c>extraParameters</c>. The key and path
+/// (<c>clientAssertionPath</c>), <c>discoveredFrom</c>, <c>scopes</c> and <c>extraParameters</c>; a managed identity
+/// has no <c>tokenUrl</c> and its <c>clientId</c> is empty for the system-assigned identity. The key and path
 /// fields are written only for their methods, so a secret-method document is exactly what builds before it wrote.
 /// </summary>
 internal static class OAuthDocumentFields
 {
     public static void Write(JsonObject root, OAuthDefinition oauth)
     {
-        root["tokenUrl"] = oauth.TokenUrl.AbsoluteUri;
+        if (oauth.TokenUrl is { } tokenUrl)
+        {
+            root["tokenUrl"] = tokenUrl.AbsoluteUri;
+        }
+
         root["clientId"] = oauth.ClientId;
         root["clientAuthentication"] = DefinitionDocument.ToWire(oauth.ClientAuthentication);
         if (oauth.ClientSecret is { } secret)
@@ -68,7 +73,7 @@ internal static class OAuthDocumentFields
     {
         OAuthClientAuthentication method = ReadClientAuthentication(reader, reader.String("clientAuthentication"));
         string? secret = method is OAuthClientAuthentication.PrivateKeyJwt
-            or OAuthClientAuthentication.ClientAssertionFile
+            or OAuthClientAuthentication.ClientAssertionFile or OAuthClientAuthentication.ManagedIdentity
             ? reader.OptionalString("clientSecret")
             : reader.String("clientSecret");
         string? key = reader.OptionalString("privateKey");
@@ -76,7 +81,9 @@ internal static class OAuthDocumentFields
         return new OAuthDefinition
         {
             Name = name,
-            TokenUrl = reader.Uri("tokenUrl"),
+            TokenUrl = method == OAuthClientAuthentication.ManagedIdentity
+                ? reader.OptionalUri("tokenUrl")
+                : reader.Uri("tokenUrl"),
             ClientId = reader.String("clientId"),
             ClientAuthentication = method,
             ClientSecret = secret is null ? null : new SecretValue(secret),
@@ -101,6 +108,7 @@ internal static class OAuthDocumentFields
             "client_secret_post" => OAuthClientAuthentication.ClientSecretPost,
             "private_key_jwt" => OAuthClientAuthentication.PrivateKeyJwt,
             "client_assertion_file" => OAuthClientAuthentication.ClientAssertionFile,
+            "managed_identity" => OAuthClientAuthentication.ManagedIdentity,
             _ => throw reader.Unknown($"the client authentication method '{wire}'"),
         };
 }

@@ -395,8 +395,9 @@ public sealed class ConnectionTest
 
         // A token endpoint on the FHIR server's own origin cannot be reached when the server cannot.
         if (!serverReachable
+            && oauth.TokenUrl is { } tokenUrl
             && string.Equals(
-                oauth.TokenUrl.GetLeftPart(UriPartial.Authority),
+                tokenUrl.GetLeftPart(UriPartial.Authority),
                 BaseUri.GetLeftPart(UriPartial.Authority),
                 StringComparison.OrdinalIgnoreCase))
         {
@@ -405,7 +406,7 @@ public sealed class ConnectionTest
 
         verbose?.Invoke(
             $"Token: requesting a new token for client '{oauth.ClientId}' from"
-            + $" {oauth.TokenUrl.GetLeftPart(UriPartial.Path)} ({oauth.ClientAuthentication}).");
+            + $" {oauth.TokenSourceName} ({oauth.ClientAuthentication}).");
         var watch = Stopwatch.StartNew();
         try
         {
@@ -435,7 +436,7 @@ public sealed class ConnectionTest
                 ConnectionTestStepName.Token,
                 ConnectionTestStatus.Passed,
                 watch.Elapsed,
-                $"Token from {oauth.TokenUrl.GetLeftPart(UriPartial.Path)},"
+                $"Token from {oauth.TokenSourceName},"
                 + $" valid {Durations.Seconds(token.Lifetime)} s; {scopes}{narrower}.");
         }
         catch (FhirSecurityException ex)

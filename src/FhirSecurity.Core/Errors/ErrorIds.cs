@@ -110,6 +110,15 @@ public static class ErrorIds
     public const string OAuthEnvironmentIncomplete = nameof(OAuthEnvironmentIncomplete);
     public const string OAuthEnvironmentInvalid = nameof(OAuthEnvironmentInvalid);
 
+    // Secretless OAuth: Azure managed identity.
+    public const string OAuthManagedIdentityConflict = nameof(OAuthManagedIdentityConflict);
+    public const string OAuthManagedIdentityClientIdInvalid = nameof(OAuthManagedIdentityClientIdInvalid);
+    public const string OAuthManagedIdentityScopeInvalid = nameof(OAuthManagedIdentityScopeInvalid);
+    public const string ManagedIdentityUnavailable = nameof(ManagedIdentityUnavailable);
+    public const string ManagedIdentityNotFound = nameof(ManagedIdentityNotFound);
+    public const string ManagedIdentityRequestFailed = nameof(ManagedIdentityRequestFailed);
+    public const string ManagedIdentityTimeout = nameof(ManagedIdentityTimeout);
+
     // Transport: client certificates and proxies per connection.
     public const string ClientCertificateFileNotFound = nameof(ClientCertificateFileNotFound);
     public const string ClientCertificateUnreadable = nameof(ClientCertificateUnreadable);

@@ -49,11 +49,13 @@ internal static class ConnectionAuthorization
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            throw Endpoint.TokenEndpoint.Timeout(oauth.TokenUrl, timeout);
+            throw oauth.TokenUrl is { } tokenUrl
+                ? Endpoint.TokenEndpoint.Timeout(tokenUrl, timeout)
+                : ManagedIdentityTokenClient.TimedOut(oauth, timeout);
         }
 
         // Token requests share the request's retry limits (TokenClient retries them whatever its method).
-        Task<AccessToken> Fetch(CancellationToken token)
-            => TokenClient.RequestAsync(oauth, http, transport, clock, timeout, token, retry, verbose);
+        Task<AccessToken> Fetch(AccessToken? replacing, CancellationToken token)
+            => TokenClient.RequestAsync(oauth, http, transport, clock, timeout, token, retry, verbose, replacing);
     }
 }

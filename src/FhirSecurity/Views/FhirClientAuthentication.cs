@@ -17,4 +17,10 @@ public enum FhirClientAuthentication
     /// CI job's OIDC token). The vault holds the path, never the content.
     /// </summary>
     ClientAssertionFile,
+
+    /// <summary>
+    /// The Azure managed identity of the machine or sandbox (App Service, Functions, Automation, VMs, Arc): no token
+    /// URL, no secret; the platform's endpoint issues the tokens.
+    /// </summary>
+    ManagedIdentity,
 }

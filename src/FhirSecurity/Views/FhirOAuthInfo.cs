@@ -10,8 +10,8 @@ public sealed class FhirOAuthInfo
 {
     internal FhirOAuthInfo(
         string name,
-        Uri tokenUrl,
-        string clientId,
+        Uri? tokenUrl,
+        string? clientId,
         FhirClientAuthentication clientAuthentication,
         IReadOnlyList<string> scope,
         IReadOnlyDictionary<string, string> extraParameter,
@@ -33,11 +33,11 @@ public sealed class FhirOAuthInfo
     /// <summary>The definition name.</summary>
     public string Name { get; }
 
-    /// <summary>The token endpoint.</summary>
-    public Uri TokenUrl { get; }
+    /// <summary>The token endpoint; null for a managed identity.</summary>
+    public Uri? TokenUrl { get; }
 
-    /// <summary>The client id.</summary>
-    public string ClientId { get; }
+    /// <summary>The client id; for a managed identity the user-assigned identity's, or null.</summary>
+    public string? ClientId { get; }
 
     /// <summary>How the client authenticates to the token endpoint.</summary>
     public FhirClientAuthentication ClientAuthentication { get; }

@@ -7,7 +7,7 @@ public sealed class FhirTokenCacheEntry
 {
     internal FhirTokenCacheEntry(
         string oAuth,
-        Uri tokenUrl,
+        Uri? tokenUrl,
         string clientId,
         IReadOnlyList<string> scope,
         string? grantedScope,
@@ -31,7 +31,7 @@ public sealed class FhirTokenCacheEntry
     public string OAuth { get; }
 
     /// <summary>The token endpoint.</summary>
-    public Uri TokenUrl { get; }
+    public Uri? TokenUrl { get; }
 
     /// <summary>The client id.</summary>
     public string ClientId { get; }

@@ -23,7 +23,7 @@ internal static class Views
         => new(
             name: d.Name,
             tokenUrl: d.TokenUrl,
-            clientId: d.ClientId,
+            clientId: d.ClientId.Length == 0 ? null : d.ClientId,
             clientAuthentication: ToView(d.ClientAuthentication),
             scope: d.Scopes,
             extraParameter: d.ExtraParameters,

@@ -14,9 +14,17 @@ internal sealed class RequestDispatcher(ServerState state)
     private readonly FhirApi _fhir = new(state);
     private readonly BulkFileApi _bulkFiles = new(state);
 
+    /// <summary>The managed identity endpoint on the plain-HTTP listener.</summary>
+    public ManagedIdentityEndpoint ManagedIdentity { get; } = new(state);
+
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
+        if (context.Connection.LocalPort == state.ManagedIdentityPort)
+        {
+            await ManagedIdentity.HandleAsync(context);
+            return;
+        }
         if (path == CountersEndpoint.Path)
         {
             await CountersEndpoint.HandleAsync(context, state.Counters);

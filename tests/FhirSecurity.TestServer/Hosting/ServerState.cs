@@ -30,6 +30,17 @@ internal sealed class ServerState
 
     public ServerCounters Counters { get; } = new();
 
+    /// <summary>The secret of the managed identity endpoint (IDENTITY_HEADER): 128 random bits, a canary.</summary>
+    public string IdentityHeader { get; } = "idh-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>The plain-HTTP loopback port of the managed identity endpoint.</summary>
+    public int ManagedIdentityPort { get; set; }
+
+    /// <summary>A status every managed identity request is answered with (a fault), or null.</summary>
+    public volatile object? ManagedIdentityFailure;
+
+    public int? ManagedIdentityFailureStatus => ManagedIdentityFailure as int?;
+
     /// <summary>The platform whose assertions federated clients accept.</summary>
     public FederatedIssuer FederatedIssuer { get; } = new();
 

@@ -47,6 +47,15 @@ public sealed class FhirTestServerOptions
     /// <summary>Clients the token endpoint accepts.</summary>
     public IReadOnlyList<OAuthClientRegistration> OAuthClients { get; init; } = [OAuthClientRegistration.Demo, OAuthClientRegistration.Workload];
 
+    /// <summary>Whether the managed identity endpoint has a system-assigned identity.</summary>
+    public bool ManagedIdentitySystemAssigned { get; init; } = true;
+
+    /// <summary>The user-assigned identities (client ids) the managed identity endpoint knows.</summary>
+    public IReadOnlyList<string> ManagedIdentityClientIds { get; init; } = [UserAssignedClientId];
+
+    /// <summary>The user-assigned identity the endpoint knows by default.</summary>
+    public const string UserAssignedClientId = "6f2a1c3e-9b4d-4e8f-a1b2-c3d4e5f60718";
+
     /// <summary>Users the Basic Auth base accepts.</summary>
     public IReadOnlyList<BasicUser> BasicUsers { get; init; } = [BasicUser.Demo];
 

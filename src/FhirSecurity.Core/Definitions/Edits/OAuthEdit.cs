@@ -8,7 +8,8 @@ namespace FhirSecurity.Core.Definitions.Edits;
 /// What New-FhirOAuth or Set-FhirOAuth was given (null: not given). A key setting (a key, an algorithm, a key id,
 /// a JWKS URL) means private_key_jwt and an assertion path ClientAssertionFile, unless a method is given; a new secret
 /// on a key or assertion-file definition switches it back to ClientSecretBasic; switching drops the other kinds of
-/// credential.
+/// credential. A managed identity (or its client id) means ManagedIdentity, which drops the token URL, every credential
+/// and the extra parameters; leaving it needs a token URL and a client id again.
 /// </summary>
 public sealed record OAuthEdit : IDefinitionEdit<OAuthDefinition>
 {
@@ -42,6 +43,17 @@ public sealed record OAuthEdit : IDefinitionEdit<OAuthDefinition>
     /// <summary>The full path of a client assertion file, checked readable already.</summary>
     public string? ClientAssertionPath { get; init; }
 
+    /// <summary>Switches to the platform's managed identity (New-/Set-FhirOAuth -ManagedIdentity).</summary>
+    public bool ManagedIdentity { get; init; }
+
+    /// <summary>A user-assigned identity's client id; empty for the system-assigned identity.</summary>
+    public string? ManagedIdentityClientId { get; init; }
+
+    /// <summary>True when the edit asks for a managed identity.</summary>
+    public bool IsManagedIdentity
+        => ManagedIdentity || ManagedIdentityClientId is not null
+           || ClientAuthentication == OAuthClientAuthentication.ManagedIdentity;
+
     /// <summary>The scopes, replacing the old list.</summary>
     public IReadOnlyList<string>? Scopes { get; init; }
 
@@ -68,7 +80,7 @@ public sealed record OAuthEdit : IDefinitionEdit<OAuthDefinition>
     public bool IsEmpty
         => TokenUrl is null && ClientId is null && ClientSecret is null && Scopes is null
            && ClientAuthentication is null && ExtraParameters is null && !HasKeySettings
-           && ClientAssertionPath is null;
+           && ClientAssertionPath is null && !IsManagedIdentity;
 
     /// <summary>
     /// An edit whose token URL stands in for the one SMART discovery of <paramref name="fhirBase"/> will name: the
@@ -110,13 +122,20 @@ public sealed record OAuthEdit : IDefinitionEdit<OAuthDefinition>
         => ApplyTo(new OAuthDefinition
         {
             Name = name,
-            TokenUrl = TokenUrl ?? throw new InvalidOperationException("A new OAuth definition needs a token URL."),
-            ClientId = ClientId ?? throw new InvalidOperationException("A new OAuth definition needs a client id."),
+            TokenUrl = TokenUrl ?? (IsManagedIdentity ? null
+                : throw new InvalidOperationException("A new OAuth definition needs a token URL.")),
+            ClientId = ClientId ?? (IsManagedIdentity ? string.Empty
+                : throw new InvalidOperationException("A new OAuth definition needs a client id.")),
         });
 
     /// <inheritdoc />
     public OAuthDefinition ApplyTo(OAuthDefinition current)
     {
+        if (IsManagedIdentity || (current.IsManagedIdentity && ClientAuthentication is null && !HasCredential))
+        {
+            return ToManagedIdentity(current);
+        }
+
         OAuthClientAuthentication method = ClientAuthentication ?? InferredMethod(current.ClientAuthentication);
         OAuthDefinition changed = current with
         {
@@ -161,13 +180,38 @@ public sealed record OAuthEdit : IDefinitionEdit<OAuthDefinition>
         };
     }
 
+    /// <summary>True when a secret, a key setting or an assertion file was given.</summary>
+    private bool HasCredential => ClientSecret is not null || HasKeySettings || ClientAssertionPath is not null;
+
+    // Only what a managed identity has is taken from the edit and the current definition; anything else given (a
+    // token URL, a credential, extra parameters) is kept so Validate names the conflict.
+    private OAuthDefinition ToManagedIdentity(OAuthDefinition current)
+    {
+        bool was = current.IsManagedIdentity;
+        return current with
+        {
+            ClientAuthentication = OAuthClientAuthentication.ManagedIdentity,
+            TokenUrl = TokenUrl,
+            DiscoveredFrom = null,
+            ClientId = ManagedIdentityClientId ?? ClientId ?? (was ? current.ClientId : string.Empty),
+            ClientSecret = ClientSecret,
+            PrivateKey = Key?.Pem,
+            Algorithm = Algorithm,
+            KeyId = KeyId,
+            JwksUrl = JwksUrl,
+            ClientAssertionPath = ClientAssertionPath,
+            Scopes = Scopes ?? current.Scopes,
+            ExtraParameters = ExtraParameters ?? (was ? current.ExtraParameters : new Dictionary<string, string>()),
+        };
+    }
+
     // What was given names the method: key settings a key, a path an assertion file, a secret on a definition
-    // without one a secret; else the method stays.
+    // without one (a key, an assertion file, a managed identity) a secret; else the method stays.
     private OAuthClientAuthentication InferredMethod(OAuthClientAuthentication current)
         => HasKeySettings ? OAuthClientAuthentication.PrivateKeyJwt
             : ClientAssertionPath is not null ? OAuthClientAuthentication.ClientAssertionFile
             : ClientSecret is not null && current is OAuthClientAuthentication.PrivateKeyJwt
-                or OAuthClientAuthentication.ClientAssertionFile
+                or OAuthClientAuthentication.ClientAssertionFile or OAuthClientAuthentication.ManagedIdentity
                 ? OAuthClientAuthentication.ClientSecretBasic
                 : current;
 

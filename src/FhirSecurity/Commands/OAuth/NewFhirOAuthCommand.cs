@@ -6,8 +6,9 @@ using FhirSecurity.Core.Definitions.Edits;
 namespace FhirSecurity.Commands;
 
 /// <summary>
-/// Creates an OAuth 2.0 client-credentials definition in a vault: a client secret (client_secret_basic/post) or a
-/// private key (private_key_jwt, SMART Backend Services), and a token URL given directly or found by SMART discovery.
+/// Creates an OAuth 2.0 client-credentials definition in a vault: a client secret (client_secret_basic/post), a
+/// private key (private_key_jwt, SMART Backend Services) or a federated assertion file, and a token URL given directly,
+/// found by SMART discovery or read from the environment; or an Azure managed identity, which needs neither.
 /// </summary>
 [Cmdlet(VerbsCommon.New, "FhirOAuth", SupportsShouldProcess = true, DefaultParameterSetName = TokenUrlSet)]
 [OutputType(typeof(FhirOAuthInfo))]
@@ -16,6 +17,7 @@ public sealed class NewFhirOAuthCommand : OAuthWriteCommand
     private const string TokenUrlSet = "TokenUrl";
     private const string DiscoverSet = "Discover";
     private const string FromEnvironmentSet = "FromEnvironment";
+    private const string ManagedIdentitySet = "ManagedIdentity";
 
     /// <summary>The definition's name (letters, digits, hyphens).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -59,6 +61,18 @@ public sealed class NewFhirOAuthCommand : OAuthWriteCommand
     [Parameter(Mandatory = true, ParameterSetName = FromEnvironmentSet)]
     public SwitchParameter FromEnvironment { get; set; }
 
+    /// <summary>
+    /// Gets tokens from the Azure managed identity of the machine or sandbox (App Service, Functions, Automation, VMs,
+    /// Arc) through Azure.Identity: no token URL, no secret. Give one -Scope, the resource's .default scope.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet)]
+    public SwitchParameter ManagedIdentity { get; set; }
+
+    /// <summary>The client id (a GUID) of a user-assigned identity; without it, the system-assigned identity.</summary>
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [ValidateNotNullOrEmpty]
+    public string? ManagedIdentityClientId { get; set; }
+
     /// <summary>The client id.</summary>
     [Parameter(Mandatory = true, ParameterSetName = TokenUrlSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(Mandatory = true, ParameterSetName = DiscoverSet, ValueFromPipelineByPropertyName = true)]
@@ -86,11 +100,17 @@ public sealed class NewFhirOAuthCommand : OAuthWriteCommand
             {
                 DiscoverSet => OAuthEdit.Discovering(FhirBaseUri) with { ClientId = ClientId },
                 FromEnvironmentSet => FromEnvironmentEdit(),
+                ManagedIdentitySet => new OAuthEdit
+                {
+                    ManagedIdentity = true, ManagedIdentityClientId = ManagedIdentityClientId ?? string.Empty,
+                },
                 _ => new OAuthEdit { TokenUrl = TokenUrl, ClientId = ClientId },
             };
             OAuthEdit given = OAuthKeySource.Edit(this, Name);
             OAuthEdit edit = given with
             {
+                ManagedIdentity = target.ManagedIdentity,
+                ManagedIdentityClientId = target.ManagedIdentityClientId,
                 TokenUrl = target.TokenUrl,
                 ClientId = target.ClientId,
                 ClientAssertionPath = target.ClientAssertionPath ?? given.ClientAssertionPath,

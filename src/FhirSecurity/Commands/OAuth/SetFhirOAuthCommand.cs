@@ -35,6 +35,17 @@ public sealed class SetFhirOAuthCommand : OAuthWriteCommand
     [Parameter]
     public FhirClientAuthentication? ClientAuthentication { get; set; }
 
+    /// <summary>Switches the definition to the Azure managed identity of the machine or sandbox.</summary>
+    [Parameter]
+    public SwitchParameter ManagedIdentity { get; set; }
+
+    /// <summary>
+    /// A user-assigned identity's client id (implies -ManagedIdentity); an empty string for the system-assigned one.
+    /// </summary>
+    [Parameter]
+    [AllowEmptyString]
+    public string? ManagedIdentityClientId { get; set; }
+
     /// <summary>New extra token parameters (replace the old ones; pass @{} for none).</summary>
     [Parameter]
     public Hashtable? ExtraParameter { get; set; }
@@ -53,6 +64,8 @@ public sealed class SetFhirOAuthCommand : OAuthWriteCommand
                 Scopes = Scope,
                 ClientAuthentication = ClientAuthentication is { } method ? Views.ToEngine(method) : null,
                 ExtraParameters = extra,
+                ManagedIdentity = ManagedIdentity,
+                ManagedIdentityClientId = ManagedIdentityClientId,
             };
             if (edit.IsEmpty)
             {
