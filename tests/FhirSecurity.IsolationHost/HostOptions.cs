@@ -20,6 +20,15 @@ internal sealed record HostOptions
 
     public string? ClientSecret { get; init; }
 
+    /// <summary>
+    /// A managed identity endpoint (App Service style, what IDENTITY_ENDPOINT names; config file only): with it, the
+    /// Patient is read a second time over a managed identity definition, so Azure.Identity loads in the module's context.
+    /// </summary>
+    public string? IdentityEndpoint { get; init; }
+
+    /// <summary>The endpoint's secret (IDENTITY_HEADER; config file only).</summary>
+    public string? IdentityHeader { get; init; }
+
     /// <summary>The Patient to read.</summary>
     public string PatientId { get; init; } = "pat-0001";
 
@@ -82,5 +91,6 @@ internal sealed record HostOptions
     }
 
     /// <summary>Shows no secret, so the options can be logged.</summary>
-    public override string ToString() => $"{BaseUrl} (token {TokenUrl}, client {ClientId}, CA {CaFile})";
+    public override string ToString()
+        => $"{BaseUrl} (token {TokenUrl}, client {ClientId}, CA {CaFile}, identity endpoint {IdentityEndpoint})";
 }

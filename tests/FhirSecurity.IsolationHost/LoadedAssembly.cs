@@ -14,7 +14,7 @@ namespace FhirSecurity.IsolationHost;
 internal sealed record LoadedAssembly(string Name, string? Version, string? FileVersion, string? InformationalVersion, string? Context, string Location)
 {
     /// <summary>The assemblies whose versions the module must not share with the process.</summary>
-    public static readonly string[] Watched = ["Newtonsoft.Json", "Hl7.Fhir.Base", "Hl7.Fhir.R4"];
+    public static readonly string[] Watched = ["Newtonsoft.Json", "Hl7.Fhir.Base", "Hl7.Fhir.R4", "Azure.Core", "Azure.Identity"];
 
     /// <summary>Every loaded assembly named in <paramref name="names"/> (null: all), in every load context.</summary>
     public static List<LoadedAssembly> Find(IReadOnlyCollection<string>? names = null) =>

@@ -1,7 +1,8 @@
 // The isolation host: a process that has OTHER versions of FhirSecurity's dependencies loaded before the module
 // arrives (Newtonsoft.Json 13.0.1, stand-ins for Firely 5.12.1), as a pwsh session would after another module
-// loaded them. It then hosts PowerShell, imports the built module, reads a Patient and searches with -All over
-// OAuth and a custom CA bundle, and prints one JSON summary on stdout: which versions sit in which load context,
+// loaded them, and an older Azure.Identity and Azure.Core, as the Az modules bring. It then hosts PowerShell, imports
+// the built module, reads a Patient and searches with -All over OAuth and a custom CA bundle, reads it again over a
+// managed identity when the config names an identity endpoint, and prints one JSON summary on stdout: which versions sit in which load context,
 // what was read, and the errors. Exit code 0 only when everything worked. See docs/isolation.md.
 using System.Collections;
 using System.Management.Automation;
@@ -32,6 +33,9 @@ var conflicts = new Dictionary<string, string>
     ["Newtonsoft.Json"] = Newtonsoft.Json.JsonConvert.SerializeObject(new { loadedBy = "isolation host" }),
     ["Hl7.Fhir.Base"] = Hl7.Fhir.Model.Base.StandIn,
     ["Hl7.Fhir.R4"] = Hl7.Fhir.Model.ModelInfo.StandIn,
+    // As the Az modules would have them: an older Azure.Identity and Azure.Core, a credential made (no request sent).
+    ["Azure.Identity"] = new Azure.Identity.ManagedIdentityCredential(Azure.Identity.ManagedIdentityId.SystemAssigned).ToString()!,
+    ["Azure.Core"] = Azure.Core.AzureLocation.WestEurope.ToString(),
 };
 foreach (LoadedAssembly loaded in LoadedAssembly.Find(LoadedAssembly.Watched))
 {
@@ -40,6 +44,7 @@ foreach (LoadedAssembly loaded in LoadedAssembly.Find(LoadedAssembly.Watched))
 
 var errors = new List<string>();
 Dictionary<string, object?>? patient = null;
+Dictionary<string, object?>? identityPatient = null;
 List<Dictionary<string, object?>> found = [];
 string manifest = options.Module ?? Path.Combine(FindRepoRoot(), "out", "FhirSecurity", "FhirSecurity.psd1");
 try
@@ -83,7 +88,24 @@ try
             }
             """,
             new() { ["Name"] = options.SearchName },
-            output => found = output);
+            output => found = output)
+        && (options.IdentityEndpoint is null || Step("identity", """
+            param($Endpoint, $Header, $BaseUrl, $Id)
+            $env:IDENTITY_ENDPOINT = $Endpoint
+            $env:IDENTITY_HEADER = $Header
+            New-FhirOAuth -Name isolation-mi -ManagedIdentity -Scope https://isolation.fhir.azurehealthcareapis.com/.default | Out-Null
+            New-FhirConnection -Name isolation-mi -BaseUri $BaseUrl -OAuth isolation-mi -CaBundle isolation-ca | Out-Null
+            $p = Invoke-FhirRequest -Connection isolation-mi -ResourceType Patient -Id $Id
+            [ordered]@{ resourceType = $p.resourceType; id = $p.id; family = @($p.name)[0].family; birthDate = $p.birthDate }
+            """,
+            new()
+            {
+                ["Endpoint"] = options.IdentityEndpoint,
+                ["Header"] = options.IdentityHeader,
+                ["BaseUrl"] = options.BaseUrl,
+                ["Id"] = options.PatientId,
+            },
+            output => identityPatient = output.SingleOrDefault()));
 
     bool Step(string name, string script, Dictionary<string, object?> parameters, Action<List<Dictionary<string, object?>>>? take = null)
     {
@@ -147,6 +169,7 @@ var summary = new
     moduleContextAll = LoadedAssembly.InContext("FhirSecurity"),
     sharedFromDefault = LoadedAssembly.SharedFromDefault("FhirSecurity"),
     patient,
+    identityPatient,
     search = new { name = options.SearchName, count = found.Count, patients = found },
     errors,
 };

@@ -57,6 +57,10 @@ public sealed class IsolationTests : IAsyncLifetime
         Assert.Equal("Smith", patient.GetProperty("family").GetString());
         Assert.Equal("1950-01-15", patient.GetProperty("birthDate").GetString());
 
+        // The same Patient over the managed identity, its token from the module's own Azure.Core and MSAL.
+        Assert.Equal("pat-0001", summary.GetProperty("identityPatient").GetProperty("id").GetString());
+        Assert.Single(Server.ManagedIdentityRequests);
+
         // Ten of the 25 seeded patients are called Alice; at 5 a page, -All had to follow a next link.
         JsonElement search = summary.GetProperty("search");
         Assert.Equal(10, search.GetProperty("count").GetInt32());
@@ -68,6 +72,7 @@ public sealed class IsolationTests : IAsyncLifetime
         // One token for the read and every page of the search.
         Assert.Equal(1, Server.Counters.TokenRequests);
         Assert.DoesNotContain(OAuthClientRegistration.Demo.ClientSecret, summary.ToString() + stderr);
+        Assert.DoesNotContain(Server.IdentityHeader, summary.ToString() + stderr);
     }
 
     [Fact]
@@ -110,6 +115,10 @@ public sealed class IsolationTests : IAsyncLifetime
         ("Newtonsoft.Json", "13.0.1+", "13.0.4+"),
         ("Hl7.Fhir.Base", "5.12.1", "6.8.0+"),
         ("Hl7.Fhir.R4", "5.12.1", "6.8.0+"),
+        // Azure.Identity 1.21.0's managed identity types live in Azure.Core 1.53.0 (Azure.Identity forwards them), so
+        // the module's managed identity request loads its own Azure.Core and MSAL, and no Azure.Identity at all: the
+        // host's 1.17.2 stays the default context's only one (sharedFromDefault below proves none crossed).
+        ("Azure.Core", "1.50.0+", "1.53.0+"),
     ];
 
     /// <summary>tests/FhirSecurity.IsolationHost's build output, in the configuration this test assembly was built in.</summary>
@@ -137,6 +146,8 @@ public sealed class IsolationTests : IAsyncLifetime
             caFile,
             clientId = OAuthClientRegistration.Demo.ClientId,
             clientSecret = OAuthClientRegistration.Demo.ClientSecret,
+            identityEndpoint = Server.ManagedIdentityEndpoint.AbsoluteUri,
+            identityHeader = Server.IdentityHeader,
         }));
 
         var start = new ProcessStartInfo("dotnet")
