@@ -131,4 +131,58 @@ Describe 'OAuth definitions' -Tag 'FhirSecurity', 'OAuth' {
                 Should -Throw -ErrorId 'OAuthEnvironmentIncomplete,FhirSecurity.Commands.NewFhirOAuthCommand'
         }
     }
+
+    Context 'a managed identity' {
+        BeforeAll {
+            # The test server's loopback App Service endpoint, before any request: Azure.Identity never tries IMDS.
+            $script:savedIdentity = $env:IDENTITY_ENDPOINT, $env:IDENTITY_HEADER
+            $env:IDENTITY_ENDPOINT = $script:info.managedIdentityEndpoint
+            $env:IDENTITY_HEADER = $script:info.identityHeader
+        }
+
+        AfterAll {
+            $env:IDENTITY_ENDPOINT, $env:IDENTITY_HEADER = $script:savedIdentity
+        }
+
+        BeforeEach {
+            # MSAL caches managed identity tokens per process by resource: a resource of its own for each test.
+            $script:scope = "https://fhir-$([guid]::NewGuid().ToString('n')).fhir.azurehealthcareapis.com/.default"
+            $script:errorsBefore = $Error.Count
+        }
+
+        It 'reads with a token of the system-assigned identity and shows or stores no identity secret' {
+            $created = New-FhirOAuth -Name mi -ManagedIdentity -Scope $script:scope -PassThru
+            New-FhirConnection -Name ehr -BaseUri $script:info.oauthBase -OAuth mi -CaBundle test-ca
+
+            $verbose = Invoke-FhirRequest ehr Patient/pat-0001 -Verbose 4>&1
+            (Invoke-FhirRequest ehr Patient/pat-0001).id | Should -Be 'pat-0001'
+
+            $created.ClientAuthentication | Should -Be 'ManagedIdentity'
+            $created.TokenUrl | Should -BeNullOrEmpty
+            (Get-FhirTokenCache -OAuth mi).Fetches | Should -Be 1
+            $shown = ($verbose | Out-String) + ($created | Format-List * | Out-String) + (Get-FhirTokenCache | Format-List * | Out-String)
+            $shown += Microsoft.PowerShell.SecretManagement\Get-Secret -Name FhirSecurity-OAuth-mi -AsPlainText
+            $shown | Should -Not -Match ([regex]::Escape($script:info.identityHeader))
+            $Error.Count | Should -Be $script:errorsBefore
+        }
+
+        It 'says there is no managed identity when the endpoint refuses the connection' {
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start()
+            $closed = $listener.LocalEndpoint.Port
+            $listener.Stop()
+            $env:IDENTITY_ENDPOINT = "http://127.0.0.1:$closed/msi/token"
+            try {
+                New-FhirOAuth -Name mi -ManagedIdentity -Scope $script:scope
+                New-FhirConnection -Name ehr -BaseUri $script:info.oauthBase -OAuth mi -CaBundle test-ca
+
+                $refused = { Invoke-FhirRequest ehr Patient/pat-0001 -ErrorAction Stop } |
+                    Should -Throw -ErrorId 'ManagedIdentityUnavailable,FhirSecurity.Commands.InvokeFhirRequestCommand' -PassThru
+                $refused.Exception.Message | Should -Match 'not running in Azure, or the identity is not enabled'
+            }
+            finally {
+                $env:IDENTITY_ENDPOINT = $script:info.managedIdentityEndpoint
+            }
+        }
+    }
 }
