@@ -404,9 +404,10 @@ public sealed class ConnectionTest
             return Skipped(ConnectionTestStepName.Token, $"{unreachable}: the token endpoint is on the same server.");
         }
 
-        verbose?.Invoke(
-            $"Token: requesting a new token for client '{oauth.ClientId}' from"
-            + $" {oauth.TokenSourceName} ({oauth.ClientAuthentication}).");
+        verbose?.Invoke(oauth.IsManagedIdentity
+            ? $"Token: requesting a new token from {oauth.TokenSourceName}."
+            : $"Token: requesting a new token for client '{oauth.ClientId}' from"
+              + $" {oauth.TokenSourceName} ({oauth.ClientAuthentication}).");
         var watch = Stopwatch.StartNew();
         try
         {

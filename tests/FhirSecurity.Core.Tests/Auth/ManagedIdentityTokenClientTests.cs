@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using FhirSecurity.Core.Auth;
 using FhirSecurity.Core.Definitions;
 using FhirSecurity.Core.Errors;
@@ -127,10 +125,7 @@ public sealed class ManagedIdentityTokenClientTests : IClassFixture<ManagedIdent
     [Fact]
     public async Task A_closed_endpoint_is_ManagedIdentityUnavailable_at_once()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        int port = LoopbackPorts.Closed();
         Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", $"http://127.0.0.1:{port}/msi/token");
         var watch = System.Diagnostics.Stopwatch.StartNew();
 

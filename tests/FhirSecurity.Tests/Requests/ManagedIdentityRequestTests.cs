@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using System.Net;
-using System.Net.Sockets;
 using FhirSecurity.Tests.Harness;
 using FhirSecurity.TestServer;
 using Xunit;
@@ -85,10 +83,7 @@ public sealed class ManagedIdentityRequestTests : ServerTest
     [Fact]
     public void No_identity_endpoint_is_ManagedIdentityUnavailable_and_Test_FhirConnection_says_so()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int closed = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        int closed = LoopbackPorts.Closed();
         Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", $"http://127.0.0.1:{closed}/msi/token");
         NewIdentityConnection();
 
