@@ -164,6 +164,9 @@ public sealed class FhirTestServer : IAsyncDisposable
         set => _state.ManagedIdentityFailure = value;
     }
 
+    /// <summary>The floor base for per-call benchmarks (<see cref="FloorEndpoint"/>): a fixed Patient, no server work.</summary>
+    public Uri FloorBase => new(Origin, FloorEndpoint.Path);
+
     /// <summary>The platform whose assertions the federated clients accept (<see cref="OAuthClientRegistration.Workload"/>).</summary>
     public FederatedIssuer FederatedIssuer => _state.FederatedIssuer;
 

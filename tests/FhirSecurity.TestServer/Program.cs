@@ -64,6 +64,7 @@ var info = new JsonObject
     ["openBase"] = server.OpenBase.ToString(),
     ["basicBase"] = server.BasicBase.ToString(),
     ["oauthBase"] = server.OAuthBase.ToString(),
+    ["floorBase"] = server.FloorBase.ToString(),
     ["tokenEndpoint"] = server.TokenEndpoint.ToString(),
     ["smartConfiguration"] = server.SmartConfigurationUri.ToString(),
     ["caBundleFile"] = bundleFile,

@@ -8,63 +8,17 @@ using Hl7.Fhir.Utility;
 namespace FhirSecurity.Core.Fhir;
 
 /// <summary>
-/// FHIR parsing and serialising, done by the Firely SDK. Answers are read leniently (a server's resource with an
-/// element this R4 model does not know must still come through: Firely keeps such elements); request bodies are
-/// checked strictly, problems reported as warnings, and only text that is no resource at all is refused.
+/// FHIR parsing and serialising. Answers are read with one checked JSON pass (<see cref="FhirAnswerReader"/>: the
+/// server's JSON goes on as it came, so an element this R4 model does not know still comes through); request bodies
+/// are checked strictly by the Firely SDK, problems reported as warnings, and only text that is no resource at all is
+/// refused.
 /// </summary>
 public static class FhirPayload
 {
     private static readonly FhirJsonSerializer Serializer = new();
 
-    /// <summary>Reads a successful answer.</summary>
-    public static FhirResult Read(FhirResponse response)
-    {
-        if (string.IsNullOrWhiteSpace(response.Body))
-        {
-            return new FhirResult(null, null, [], null, null);
-        }
-
-        if (!TryDeserialize(FhirJsonDeserializer.RECOVERABLE, response.Body, out Resource? resource, out _)
-            || resource is null)
-        {
-            if (JsonText.IsJson(response.Body))
-            {
-                // JSON that is not a FHIR resource (some servers answer operations so): pass it on as it came.
-                return new FhirResult(response.Body, null, [], null, null);
-            }
-
-            throw new FhirSecurityException(
-                ErrorIds.FhirResponseInvalid,
-                FailureCategory.ProtocolError,
-                $"{response.Uri} answered HTTP {response.StatusCode} with a body that is not FHIR JSON"
-                + $" ({response.ContentType ?? "no content type"}). Use -Raw to see it as text.",
-                response.Uri) { StatusCode = response.StatusCode };
-        }
-
-        // Firely has read the answer (so it is a resource, and a Bundle's links and total are typed); what goes on to
-        // the cmdlet is the server's own JSON, which loses nothing and saves writing every resource out again.
-        if (resource is Bundle bundle)
-        {
-            Uri? next = bundle.NextLink is { } link ? (link.IsAbsoluteUri ? link : new Uri(response.Uri, link)) : null;
-            return new FhirResult(response.Body, bundle.TypeName, EntryResources(response.Body), next, bundle.Total);
-        }
-
-        return new FhirResult(response.Body, resource.TypeName, [], null, null);
-    }
-
-    private static string[] EntryResources(string bundleJson)
-    {
-        using JsonDocument document = JsonDocument.Parse(bundleJson);
-        return document.RootElement.TryGetProperty("entry", out JsonElement entries)
-            && entries.ValueKind == JsonValueKind.Array
-            ? entries.EnumerateArray()
-                .Where(e => e.ValueKind == JsonValueKind.Object
-                    && e.TryGetProperty("resource", out JsonElement r)
-                    && r.ValueKind == JsonValueKind.Object)
-                .Select(e => e.GetProperty("resource").GetRawText())
-                .ToArray()
-            : [];
-    }
+    /// <summary>Reads a successful answer (<see cref="FhirAnswerReader"/>).</summary>
+    public static FhirResult Read(FhirResponse response) => FhirAnswerReader.Read(response);
 
     /// <summary>
     /// Checks a request body. Returns the body Firely wrote back (same content, canonical form), its resource type

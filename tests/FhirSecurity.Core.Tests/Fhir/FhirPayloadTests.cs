@@ -83,6 +83,26 @@ public sealed class FhirPayloadTests
         Assert.Null(result.ResourceType);
     }
 
+    [Theory]
+    [InlineData("""{"resourceType":"Patient","id":"p1",""")]
+    [InlineData("""{"resourceType":"Patient"} trailing""")]
+    public void A_resource_cut_short_or_followed_by_text_is_invalid_though_it_names_a_resource_type(string body)
+    {
+        FhirSecurityException error = Assert.Throws<FhirSecurityException>(() => FhirPayload.Read(Response(body)));
+
+        Assert.Equal(ErrorIds.FhirResponseInvalid, error.ErrorId);
+    }
+
+    [Fact]
+    public void A_resource_type_FHIR_R4_does_not_know_is_passed_through_untyped()
+    {
+        const string json = """{"resourceType":"SubscriptionTopic","id":"r5-only"}""";
+
+        FhirResult result = FhirPayload.Read(Response(json));
+
+        Assert.Equal((json, (string?)null), (result.ResourceJson, result.ResourceType));
+    }
+
     [Fact]
     public void ABodyThatIsNotJsonIsInvalid()
     {

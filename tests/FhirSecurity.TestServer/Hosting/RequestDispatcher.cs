@@ -20,6 +20,11 @@ internal sealed class RequestDispatcher(ServerState state)
     public async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
+        if (path.StartsWith(FloorEndpoint.Path, StringComparison.Ordinal))
+        {
+            await FloorEndpoint.HandleAsync(context);
+            return;
+        }
         if (context.Connection.LocalPort == state.ManagedIdentityPort)
         {
             await ManagedIdentity.HandleAsync(context);
