@@ -88,9 +88,9 @@ public static class ManagedIdentityTokenClient
     private static FhirSecurityException Failure(OAuthDefinition oauth, Exception ex)
     {
         string source = $"{Capitalized(oauth.TokenSourceName)} (OAuth definition '{oauth.Name}')";
-        var service = Find<MsalServiceException>(ex);
-        bool unreachable = ex is CredentialUnavailableException || Find<SocketException>(ex) is not null
-                           || Find<HttpRequestException>(ex) is { StatusCode: null };
+        var service = ExceptionChain.Find<MsalServiceException>(ex);
+        bool unreachable = ex is CredentialUnavailableException || ExceptionChain.Find<SocketException>(ex) is not null
+                           || ExceptionChain.Find<HttpRequestException>(ex) is { StatusCode: null };
         if (unreachable)
         {
             return new FhirSecurityException(
@@ -123,33 +123,13 @@ public static class ManagedIdentityTokenClient
             oauth.Name) { StatusCode = status };
     }
 
-    private static T? Find<T>(Exception? ex)
-        where T : Exception
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is T found)
-            {
-                return found;
-            }
-        }
-
-        return null;
-    }
-
     // The endpoint's header secret is the one credential the platform hands the process; an endpoint that echoes it
     // must not make it appear. MSAL's first line is the endpoint's words; the rest is its troubleshooting links.
     private static string Scrub(string message)
     {
-        string text = message.Split('\n')[0].Trim();
-        foreach (string name in new[] { "IDENTITY_HEADER", "MSI_SECRET" })
-        {
-            if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } secret)
-            {
-                text = text.Replace(secret, SecretValue.Redacted, StringComparison.Ordinal);
-            }
-        }
-
+        string text = SecretValue.RedactIn(
+            message.Split('\n')[0].Trim(),
+            [Environment.GetEnvironmentVariable("IDENTITY_HEADER"), Environment.GetEnvironmentVariable("MSI_SECRET")]);
         return text.EndsWith('.') ? text : text + ".";
     }
 

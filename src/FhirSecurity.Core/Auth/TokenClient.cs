@@ -291,17 +291,7 @@ public static class TokenClient
     // A server that echoes what it received must not make the secret or the assertion (or its signature)
     // appear in an error.
     private static string Scrub(string text, OAuthDefinition oauth, string? assertion)
-    {
-        foreach (string? secret in Secrets(oauth, assertion))
-        {
-            if (!string.IsNullOrEmpty(secret))
-            {
-                text = text.Replace(secret, SecretValue.Redacted, StringComparison.Ordinal);
-            }
-        }
-
-        return text;
-    }
+        => SecretValue.RedactIn(text, Secrets(oauth, assertion));
 
     private static string?[] Secrets(OAuthDefinition oauth, string? assertion)
         => [oauth.ClientSecret?.Reveal(), assertion, assertion?[(assertion.LastIndexOf('.') + 1)..]];

@@ -157,7 +157,6 @@ public sealed record OAuthDefinition : Definition
                     $"The scope '{scope}' is not valid: give each scope as its own item, without spaces.");
             }
         }
-
     }
 
     private void ValidateExtraParameters()

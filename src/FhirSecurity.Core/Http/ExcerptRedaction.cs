@@ -24,14 +24,7 @@ internal static partial class ExcerptRedaction
     /// </summary>
     public static string? Redact(string text, IEnumerable<string?>? secrets)
     {
-        foreach (string? secret in secrets ?? [])
-        {
-            if (!string.IsNullOrEmpty(secret))
-            {
-                text = text.Replace(secret, Redacted, StringComparison.Ordinal);
-            }
-        }
-
+        text = SecretValue.RedactIn(text, secrets ?? []);
         try
         {
             text = HeaderValue().Replace(text, m => $"{m.Groups[1].Value}: {Redacted}");

@@ -22,7 +22,7 @@ internal static class TransportFailures
             return certificateFailure;
         }
 
-        if (Find<AuthenticationException>(ex) is not null)
+        if (ExceptionChain.Find<AuthenticationException>(ex) is not null)
         {
             return TlsFailure(ex, tls, uri, what);
         }
@@ -90,7 +90,7 @@ internal static class TransportFailures
     private static FhirSecurityException? ProxyFailure(
         HttpRequestException ex, TransportPolicy tls, Uri uri, string what)
     {
-        HttpRequestException? tunnel = FindAll<HttpRequestException>(ex)
+        HttpRequestException? tunnel = ExceptionChain.All<HttpRequestException>(ex)
             .FirstOrDefault(e => e.HttpRequestError == HttpRequestError.ProxyTunnelError);
         Uri? proxy = tls.Proxy.ProxyFor(uri);
         string origin = uri.GetLeftPart(UriPartial.Authority);
@@ -125,7 +125,8 @@ internal static class TransportFailures
         }
 
         if (proxy is not null
-            && FindAll<HttpRequestException>(ex).Any(e => e.HttpRequestError == HttpRequestError.ConnectionError))
+            && ExceptionChain.All<HttpRequestException>(ex)
+                .Any(e => e.HttpRequestError == HttpRequestError.ConnectionError))
         {
             return new FhirSecurityException(
                 ErrorIds.ProxyUnreachable,
@@ -152,7 +153,8 @@ internal static class TransportFailures
         bool presentedAndBroken = tls.ClientCertificate is not null
             && tls.LastRefusal(uri.IdnHost) is null
             && IsHandshakeBreak(ex)
-            && !(tls.MinimumVersion == TlsVersion.Tls13 && Find<AuthenticationException>(ex) is not null);
+            && !(tls.MinimumVersion == TlsVersion.Tls13
+                 && ExceptionChain.Find<AuthenticationException>(ex) is not null);
         if (!presentedAndBroken && !IsClientCertificateFailure(ex, tls, uri))
         {
             return null;
@@ -199,7 +201,7 @@ internal static class TransportFailures
             return false;
         }
 
-        string text = string.Join(" | ", FindAll<Exception>(ex).Select(e => e.Message));
+        string text = string.Join(" | ", ExceptionChain.All<Exception>(ex).Select(e => e.Message));
         if (ClientCertificateAlerts.Required
             .Concat(ClientCertificateAlerts.Refused)
             .Any(a => text.Contains(a, StringComparison.OrdinalIgnoreCase)))
@@ -211,10 +213,10 @@ internal static class TransportFailures
     }
 
     private static bool IsHandshakeBreak(Exception ex)
-        => Find<AuthenticationException>(ex) is not null
-           || FindAll<HttpRequestException>(ex)
+        => ExceptionChain.Find<AuthenticationException>(ex) is not null
+           || ExceptionChain.All<HttpRequestException>(ex)
                .Any(e => e.HttpRequestError is HttpRequestError.SecureConnectionError or HttpRequestError.ResponseEnded)
-           || FindAll<HttpIOException>(ex).Any(e => e.HttpRequestError == HttpRequestError.ResponseEnded);
+           || ExceptionChain.All<HttpIOException>(ex).Any(e => e.HttpRequestError == HttpRequestError.ResponseEnded);
 
     /// <summary>The request took longer than its timeout.</summary>
     public static FhirSecurityException Timeout(Uri uri, TimeSpan timeout, string what, string errorId)
@@ -224,32 +226,6 @@ internal static class TransportFailures
             $"{what} {uri.GetLeftPart(UriPartial.Path)} did not answer within {Durations.Seconds(timeout)} s."
             + " Try again, or raise the timeout (-TimeoutSec, or Set-FhirConnection -TimeoutSec).",
             uri);
-
-    private static T? Find<T>(Exception ex)
-        where T : Exception
-    {
-        for (Exception? e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
-    }
-
-    private static IEnumerable<T> FindAll<T>(Exception ex)
-        where T : Exception
-    {
-        for (Exception? e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is T match)
-            {
-                yield return match;
-            }
-        }
-    }
 
     /// <summary>The innermost exception: where the platform says what actually failed.</summary>
     public static Exception Innermost(Exception ex)

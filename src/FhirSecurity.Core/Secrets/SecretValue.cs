@@ -34,6 +34,23 @@ public sealed class SecretValue : IEquatable<SecretValue>
     /// </summary>
     public string Fingerprint() => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(_value)));
 
+    /// <summary>
+    /// <paramref name="text"/> with every occurrence of each non-empty secret in <paramref name="secrets"/> replaced
+    /// by <see cref="Redacted"/>: for text a server wrote, which may echo what it was sent.
+    /// </summary>
+    public static string RedactIn(string text, IEnumerable<string?> secrets)
+    {
+        foreach (string? secret in secrets)
+        {
+            if (!string.IsNullOrEmpty(secret))
+            {
+                text = text.Replace(secret, Redacted, StringComparison.Ordinal);
+            }
+        }
+
+        return text;
+    }
+
     /// <inheritdoc />
     public override string ToString() => Redacted;
 
