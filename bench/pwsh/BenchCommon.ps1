@@ -110,6 +110,51 @@ function New-BenchHttpClient {
     [FhirSecurityBench.BundleTrust]::CreateClient($CaBundleFile)
 }
 
+function Import-BenchEmptyCmdlet {
+    # Invoke-BenchEmptyCmdlet: a compiled cmdlet with Invoke-FhirRequest's parameters (same names, sets, positions,
+    # pipeline and validation attributes; strings where the module has its own types) and an empty ProcessRecord.
+    # A script loop of it is what PowerShell itself costs per cmdlet call: binding, pipeline, command processor.
+    if (-not ('FhirSecurityBench.EmptyCmdlet' -as [type])) {
+        Add-Type -TypeDefinition @'
+using System.Collections;
+using System.Management.Automation;
+
+namespace FhirSecurityBench
+{
+    public enum EmptyMethod { GET, POST, PUT, PATCH, DELETE }
+
+    [Cmdlet(VerbsLifecycle.Invoke, "BenchEmptyCmdlet", DefaultParameterSetName = "Path")]
+    public sealed class EmptyCmdlet : PSCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        public string Connection { get; set; }
+        [Parameter] public EmptyMethod Method { get; set; }
+        [Parameter(Position = 1, ParameterSetName = "Path")] public string Path { get; set; }
+        [Parameter(Mandatory = true, ParameterSetName = "Resource")]
+        [ValidatePattern("^[A-Z][A-Za-z]+$")]
+        public string ResourceType { get; set; }
+        [Parameter(ParameterSetName = "Resource")] public string Id { get; set; }
+        [Parameter] public Hashtable Query { get; set; }
+        [Parameter(ValueFromPipeline = true)] public object Body { get; set; }
+        [Parameter] public IDictionary Headers { get; set; }
+        [Parameter] [ValidateRange(1, 3600)] public int? TimeoutSec { get; set; }
+        [Parameter] [ValidateRange(0, 10)] public int MaximumRetryCount { get; set; }
+        [Parameter] [ValidateRange(1, 60)] public int RetryIntervalSec { get; set; }
+        [Parameter] public SwitchParameter RetryNonIdempotent { get; set; }
+        [Parameter] public SwitchParameter All { get; set; }
+        [Parameter] public SwitchParameter Raw { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateNotNullOrEmpty] public string Vault { get; set; }
+
+        protected override void ProcessRecord()
+        {
+        }
+    }
+}
+'@
+    }
+    Import-Module -Assembly ([FhirSecurityBench.EmptyCmdlet].Assembly) -Global
+}
+
 function Get-BenchServerCounters {
     # The test server's counters (GET /_test/counters): tokenRequests, fhirRequests, totalRequests, ...
     param([Parameter(Mandatory)] [System.Net.Http.HttpClient] $Client, [Parameter(Mandatory)] [string] $Url)

@@ -10,17 +10,20 @@
     or OAuth, the OAuth base (token checked, the Patient read from the store and written by the server's JSON code).
     Rows, each a foreach loop of -Calls calls:
       (a) $null = Invoke-FhirRequest -Connection c -Path Patient/pat-0001
+      (r) the same with -Raw: the answer as text, no object built
       (b) $null = $client.GetStringAsync($url).GetAwaiter().GetResult()
           $client: one pooled HttpClient (SocketsHttpHandler) that trusts the test CA through a validation callback
           building the chain against the bundle, with a bearer token this script got from the token endpoint once
-          (client credentials, the demo client); $url: the same OAuth-base URL as (a).
+          (client credentials, the demo client); $url: the same URL as (a).
       (c) (b) | ConvertFrom-Json
-      (d) $null = Get-Variable -Name i -ValueOnly: a compiled cmdlet that does next to nothing, PowerShell's own
-          cost of a cmdlet call in a loop (the part of (a) no module can remove)
-    Every row runs -Calls times untimed first; then -Rounds rounds, every row once per round, the starting row rotated
-    from round to round, so load from other processes falls on all rows alike. Reports medians over the rounds and
-    the ratios (a)/(b) and (a)/(c) taken within each round, and the bytes allocated per call in this process (all
-    threads: [GC]::GetTotalAllocatedBytes over the row's loop).
+      (d) $null = Invoke-BenchEmptyCmdlet -Connection c -Path Patient/pat-0001: a compiled cmdlet (Add-Type) with
+          Invoke-FhirRequest's parameters and an empty ProcessRecord, PowerShell's own cost of a cmdlet call in a
+          loop (the part of (a) no module can remove)
+      (e) (b), then (d), in each pass: a raw GET with any cmdlet call around it, the floor under (r)
+    Every row runs 3 x -Calls times untimed first (JIT tiering and the thread pool settle); then -Rounds rounds, every
+    row once per round, the starting row rotated from round to round, so load from other processes falls on all rows
+    alike. Reports medians over the rounds and the ratios taken within each round, and the bytes allocated per call
+    in this process (all threads: [GC]::GetTotalAllocatedBytes($true) over the row's loop).
     Nothing here runs in the test suite; tests only check that this script parses.
 .EXAMPLE
     dotnet tool run pwsh -NoProfile -File bench/pwsh/Measure-ScriptLoop.ps1
@@ -31,7 +34,7 @@ param(
     [int] $Rounds = 10,
 
     [ValidateRange(10, 100000)]
-    [int] $Calls = 300,
+    [int] $Calls = 1000,
 
     [ValidateSet('Floor', 'OAuth')]
     [string] $Base = 'Floor'
@@ -51,6 +54,7 @@ try {
 
     $url = [Uri]::new([Uri]$baseUri, 'Patient/pat-0001').AbsoluteUri
     $client = New-BenchHttpClient -CaBundleFile $info.caBundleFile
+    Import-BenchEmptyCmdlet
     $fields = [System.Collections.Generic.Dictionary[string, string]]::new()
     $fields['grant_type'] = 'client_credentials'
     $fields['client_id'] = $info.oauthClientId
@@ -67,12 +71,18 @@ try {
     $rows = @(
         [pscustomobject]@{ Id = 'a'; Name = '(a) `Invoke-FhirRequest -Connection c -Path Patient/pat-0001`'
             Loop = { foreach ($i in 1..$Calls) { $null = Invoke-FhirRequest -Connection c -Path Patient/pat-0001 } } }
+        [pscustomobject]@{ Id = 'r'; Name = '(r) (a) with `-Raw`'
+            Loop = { foreach ($i in 1..$Calls) { $null = Invoke-FhirRequest -Connection c -Path Patient/pat-0001 -Raw } } }
         [pscustomobject]@{ Id = 'b'; Name = '(b) pooled HttpClient `GetStringAsync(url).GetAwaiter().GetResult()`, bearer token'
             Loop = { foreach ($i in 1..$Calls) { $null = $client.GetStringAsync($url).GetAwaiter().GetResult() } } }
         [pscustomobject]@{ Id = 'c'; Name = '(c) (b) piped to `ConvertFrom-Json`'
             Loop = { foreach ($i in 1..$Calls) { $null = $client.GetStringAsync($url).GetAwaiter().GetResult() | ConvertFrom-Json } } }
-        [pscustomobject]@{ Id = 'd'; Name = '(d) `Get-Variable -Name i -ValueOnly`: a cmdlet call that does nothing'
-            Loop = { foreach ($i in 1..$Calls) { $null = Get-Variable -Name i -ValueOnly } } }
+        [pscustomobject]@{ Id = 'd'; Name = '(d) `Invoke-BenchEmptyCmdlet -Connection c -Path Patient/pat-0001`: a cmdlet that does nothing'
+            Loop = { foreach ($i in 1..$Calls) { $null = Invoke-BenchEmptyCmdlet -Connection c -Path Patient/pat-0001 } } }
+        [pscustomobject]@{ Id = 'e'; Name = '(e) (b), then (d), in each pass'
+            Loop = { foreach ($i in 1..$Calls) {
+                    $null = $client.GetStringAsync($url).GetAwaiter().GetResult()
+                    $null = Invoke-BenchEmptyCmdlet -Connection c -Path Patient/pat-0001 } } }
     )
 
     Write-Output "# Script loop: $Calls calls per row and round, $Rounds rounds, $Base base, no server latency"
@@ -80,8 +90,9 @@ try {
     Write-BenchMachine
     Write-Output ''
 
-    # Untimed warm-up: JIT, the pooled connections, the token cache, the resolved connection.
-    foreach ($row in $rows) { & $row.Loop }
+    # Untimed warm-up: JIT and its tiering, the thread pool, the pooled connections, the token cache, the resolved
+    # connection. One pass per row leaves the first rounds slower than the rest; three are enough here.
+    foreach ($pass in 1..3) { foreach ($row in $rows) { & $row.Loop } }
     $check = Invoke-FhirRequest -Connection c -Path Patient/pat-0001
     if ($check.id -ne 'pat-0001') { throw "Invoke-FhirRequest returned $($check.id), not pat-0001." }
     if (($client.GetStringAsync($url).GetAwaiter().GetResult() | ConvertFrom-Json).id -ne 'pat-0001') { throw 'The raw GET did not return pat-0001.' }
@@ -99,9 +110,13 @@ try {
     }
     $self = [System.Diagnostics.Process]::GetCurrentProcess()
     $server = $testEnv.Server
-    $ratioB = [System.Collections.Generic.List[double]]::new()
-    $ratioC = [System.Collections.Generic.List[double]]::new()
-    $ratioBD = [System.Collections.Generic.List[double]]::new()
+    # Each ratio: numerator row, denominator row, what it says.
+    $ratioRows = @(
+        @('a', 'b', 'ours against a raw GET'), @('a', 'c', 'ours against a raw GET piped to ConvertFrom-Json'),
+        @('r', 'b', '-Raw against a raw GET'), @('r', 'e', '-Raw against a raw GET with any cmdlet call around it'),
+        @('a', 'e', 'ours against a raw GET with any cmdlet call around it'))
+    $ratios = @{}
+    foreach ($ratio in $ratioRows) { $ratios[$ratio[0] + $ratio[1]] = [System.Collections.Generic.List[double]]::new() }
     $watch = [System.Diagnostics.Stopwatch]::new()
     for ($round = 0; $round -lt $Rounds; $round++) {
         $thisRound = @{}
@@ -111,11 +126,11 @@ try {
             $server.Refresh()
             $clientBefore = $self.TotalProcessorTime
             $serverBefore = $server.TotalProcessorTime
-            $bytesBefore = [GC]::GetTotalAllocatedBytes($false)
+            $bytesBefore = [GC]::GetTotalAllocatedBytes($true)
             $watch.Restart()
             & $row.Loop
             $watch.Stop()
-            $allocated[$row.Id].Add(([GC]::GetTotalAllocatedBytes($false) - $bytesBefore) / $Calls)
+            $allocated[$row.Id].Add(([GC]::GetTotalAllocatedBytes($true) - $bytesBefore) / $Calls)
             $self.Refresh()
             $server.Refresh()
             $thisRound[$row.Id] = $watch.Elapsed.TotalMilliseconds * 1000 / $Calls
@@ -123,9 +138,9 @@ try {
             $clientCpu[$row.Id].Add(($self.TotalProcessorTime - $clientBefore).TotalMilliseconds * 1000 / $Calls)
             $serverCpu[$row.Id].Add(($server.TotalProcessorTime - $serverBefore).TotalMilliseconds * 1000 / $Calls)
         }
-        $ratioB.Add($thisRound.a / $thisRound.b)
-        $ratioC.Add($thisRound.a / $thisRound.c)
-        $ratioBD.Add($thisRound.a / ($thisRound.b + $thisRound.d))
+        foreach ($ratio in $ratioRows) {
+            $ratios[$ratio[0] + $ratio[1]].Add($thisRound[$ratio[0]] / $thisRound[$ratio[1]])
+        }
     }
     $loadAfter = Get-BenchLoad
 
@@ -144,19 +159,12 @@ try {
     Write-Output ''
     Write-Output '| ratio, within each round | median | middle half |'
     Write-Output '|---|---:|---:|'
-    Write-Output ("| (a) / (b) | **{0}x** | {1} - {2} |" -f (Format-BenchNumber (Get-BenchMedian $ratioB) 'N2'),
-        (Format-BenchNumber (Get-BenchQuantile $ratioB 0.25) 'N2'), (Format-BenchNumber (Get-BenchQuantile $ratioB 0.75) 'N2'))
-    Write-Output ("| (a) / (c) | **{0}x** | {1} - {2} |" -f (Format-BenchNumber (Get-BenchMedian $ratioC) 'N2'),
-        (Format-BenchNumber (Get-BenchQuantile $ratioC 0.25) 'N2'), (Format-BenchNumber (Get-BenchQuantile $ratioC 0.75) 'N2'))
-    Write-Output ("| (a) / ((b) + (d)): against a raw GET plus any cmdlet call | {0}x | {1} - {2} |" -f
-        (Format-BenchNumber (Get-BenchMedian $ratioBD) 'N2'), (Format-BenchNumber (Get-BenchQuantile $ratioBD 0.25) 'N2'),
-        (Format-BenchNumber (Get-BenchQuantile $ratioBD 0.75) 'N2'))
-    # The best round of each row is the one other processes disturbed least; on a shared machine its ratio is
-    # the steadier figure when the middle halves are wide.
-    $best = @{}
-    foreach ($row in $rows) { $best[$row.Id] = Get-BenchQuantile $perCall[$row.Id] 0 }
-    Write-Output ("| (a) / (b), best rounds | {0}x | |" -f (Format-BenchNumber ($best.a / $best.b) 'N2'))
-    Write-Output ("| (a) / (c), best rounds | {0}x | |" -f (Format-BenchNumber ($best.a / $best.c) 'N2'))
+    foreach ($ratio in $ratioRows) {
+        $values = $ratios[$ratio[0] + $ratio[1]]
+        Write-Output ("| ({0}) / ({1}): {2} | **{3}x** | {4} - {5} |" -f $ratio[0], $ratio[1], $ratio[2],
+            (Format-BenchNumber (Get-BenchMedian $values) 'N2'), (Format-BenchNumber (Get-BenchQuantile $values 0.25) 'N2'),
+            (Format-BenchNumber (Get-BenchQuantile $values 0.75) 'N2'))
+    }
     Write-Output ''
     Write-Output "load average before / after the timed rounds: $loadBefore / $loadAfter"
 }
